@@ -1,0 +1,47 @@
+"""The HMC catalog and assortment service: the Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as settings
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, then instance config.py, then CATALOG_* variables, then test_config."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(settings.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    _configure_database(app)
+    _register(app)
+    return app
+
+
+def _configure_database(app: Flask) -> None:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        uri = settings.default_database_uri(app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalise_database_uri(uri)
+
+
+def _register(app: Flask) -> None:
+    from . import errors, models
+    from .extensions import api, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    models.enable_sqlite_pragmas(app)
+    api.init_app(app)
+    from .pricelists.api import blp as pricelists_blp
+
+    api.register_blueprint(pricelists_blp)
+    errors.register(app)
+    from .cli import register_commands
+
+    register_commands(app)

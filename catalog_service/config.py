@@ -1,0 +1,62 @@
+"""Configuration: defaults here, then the instance folder, then the environment, then a test dict."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_PREFIX = "CATALOG_"
+
+
+class Defaults:
+    SECRET_KEY = "dev-only-change-me"
+    SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: a SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    MAX_CONTENT_LENGTH = 100 * 1024 * 1024  # uploads above this answer 413
+    CONTRACT_START = None  # 'YYYY-MM-DD' overrides the earliest "Giltig från" of the contract
+    LEAD_TIME_STANDARD_DAYS = 5
+    LEAD_TIME_MADE_TO_MEASURE_DAYS = 10
+    READER_MEMORY_MB = 4096  # address-space cap of the child process that reads a workbook
+    READER_SECONDS = 600
+    API_TITLE = "HMC katalog- och sortimentstjänst"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    JSON_SORT_KEYS = False
+
+
+# Settings read from the environment: CATALOG_<NAME>, converted by type.
+ENVIRONMENT_SETTINGS = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "CONTRACT_START": str,
+    "MAX_CONTENT_LENGTH": int,
+    "LEAD_TIME_STANDARD_DAYS": int,
+    "LEAD_TIME_MADE_TO_MEASURE_DAYS": int,
+    "READER_MEMORY_MB": int,
+    "READER_SECONDS": float,
+}
+
+
+def from_environment(environ=os.environ) -> dict:
+    """The settings given as CATALOG_* environment variables."""
+    settings = {}
+    for name, kind in ENVIRONMENT_SETTINGS.items():
+        raw = environ.get(ENV_PREFIX + name)
+        if raw not in (None, ""):
+            key = "SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name
+            settings[key] = kind(raw)
+    return settings
+
+
+def default_database_uri(instance_path: str) -> str:
+    return f"sqlite:///{Path(instance_path) / 'catalog.sqlite3'}"
+
+
+def normalise_database_uri(uri: str) -> str:
+    """Use psycopg 3 for plain postgresql:// URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if uri.startswith(prefix):
+            return "postgresql+psycopg://" + uri[len(prefix):]
+    return uri

@@ -1,0 +1,1 @@
+"""Contracts: procured models, base colours, prices and validity."""

@@ -1,0 +1,94 @@
+"""Contract operations: load a contract workbook, find the active one, derive supplier terms."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from importers.contract import ContractData, read_contract
+from importers.isolation import stream_from_child
+from importers.values import colour_key, normalise_key
+from importers.workbook import check_workbook
+
+from ..audit.service import record
+from ..errors import Conflict
+from ..pricelists.verdicts import ProcuredTerms, SupplierTerms
+from .models import BaseColour, Contract, ProcuredModel
+
+
+def supplier_code(name: str) -> str:
+    """The code a contract supplier name is known by: 'Essity' → 'essity'."""
+    return normalise_key(name).replace(" ", "-")
+
+
+def load_contract(session: Session, path: Path, *, actor: str, filename: str | None = None,
+                  contract_start: date | None = None) -> Contract:
+    """Read a contract workbook and make it the active contract.
+
+    The previous active contract is deactivated in the same transaction.
+    Raises ImportFileError (with every problem's sheet, row and column) when the
+    workbook cannot be used; then nothing changes. Flushes; the caller commits.
+    """
+    check_workbook(path)
+    (data,) = list(stream_from_child(read_contract, path))
+    start = contract_start or min(m.valid_from for m in data.models)
+    ends = [m.valid_to for m in data.models if m.valid_to]
+    session.execute(update(Contract).where(Contract.active.is_(True)).values(active=False))
+    contract = Contract(
+        filename=filename or path.name, sha256=_sha256(path), start_date=start,
+        end_date=max(ends) if ends else None, active=True, loaded_by=actor,
+    )
+    _fill(contract, data)
+    session.add(contract)
+    session.flush()
+    record(session, actor=actor, action="contract.load", object_type="contract", object_id=contract.id,
+           sha256=contract.sha256, models=len(contract.models), base_colours=len(contract.base_colours))
+    return contract
+
+
+def _fill(contract: Contract, data: ContractData) -> None:
+    for m in data.models:
+        contract.models.append(ProcuredModel(
+            supplier=supplier_code(m.supplier), supplier_name=m.supplier, position=m.position,
+            model_number=m.model_number, model_key=normalise_key(m.model_number), name=m.name,
+            iso_code=m.iso_code, compression_class=m.compression_class, garment_type=m.garment_type,
+            made_to_measure=m.made_to_measure, price_ore=m.price_ore, valid_from=m.valid_from,
+            valid_to=m.valid_to,
+        ))
+    for c in data.colours:
+        contract.base_colours.append(BaseColour(supplier=supplier_code(c.supplier), name=c.base_colour,
+                                                supplier_names=list(c.names)))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def active_contract(session: Session) -> Contract:
+    """The active contract. Raises Conflict when none is loaded."""
+    contract = session.scalar(select(Contract).where(Contract.active.is_(True)))
+    if contract is None:
+        raise Conflict("no_contract", "Inget avtal är inläst. Läs in avtalet först: catalog contract load FIL")
+    return contract
+
+
+def supplier_terms(contract: Contract, supplier: str) -> SupplierTerms:
+    """What the contract says about one supplier, as plain data for the verdict rules."""
+    models = {
+        m.model_key: ProcuredTerms(m.model_number, m.position, m.price_ore, m.made_to_measure)
+        for m in contract.models if m.supplier == supplier
+    }
+    colours: dict[str, str] = {}
+    for base in contract.base_colours:
+        if base.supplier == supplier:
+            for name in (base.name, *base.supplier_names):
+                colours.setdefault(colour_key(name), base.name)
+    return SupplierTerms(supplier=supplier, contract_start=contract.start_date, models=models, colours=colours)

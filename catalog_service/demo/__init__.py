@@ -1,0 +1,1 @@
+"""Demo data: a small contract and four supplier price lists for trying the service out."""

@@ -1,0 +1,76 @@
+"""Domain errors and the one JSON error shape of the API.
+
+Every domain error has a code, a Swedish message and JSON-safe details, and
+maps to one HTTP status here; views never build error responses themselves.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from importers.errors import ImportFileError
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, code: str, message: str, details=None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+class Invalid(DomainError):
+    status = 422
+
+
+IMPORT_FILE_STATUS = {"unsupported": 415, "unreadable": 422, "wrong_supplier": 422}
+
+
+def error_body(code: str, message: str, details=None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def register(app: Flask) -> None:
+    """Map domain errors and HTTP errors to the JSON error shape."""
+
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError):
+        return jsonify(error_body(error.code, error.message, error.details)), error.status
+
+    @app.errorhandler(ImportFileError)
+    def _import_file(error: ImportFileError):
+        status = IMPORT_FILE_STATUS.get(error.kind, 422)
+        return jsonify(error_body(error.kind, error.message, error.details)), status
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        details = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+        code = (error.name or "error").lower().replace(" ", "_")
+        response = jsonify(error_body(code, _swedish(error), details))
+        return response, error.code
+
+
+def _swedish(error: HTTPException) -> str:
+    messages = {
+        400: "Felaktig begäran.",
+        401: "Inloggning krävs.",
+        403: "Åtkomst nekad.",
+        404: "Finns inte.",
+        405: "Metoden är inte tillåten.",
+        409: "Konflikt med nuvarande läge.",
+        413: "Filen är för stor.",
+        415: "Filformatet stöds inte.",
+        422: "Uppgifterna kunde inte behandlas.",
+    }
+    return messages.get(error.code, error.description or "Fel.")

@@ -1,0 +1,39 @@
+"""Shared model helpers, and the one place that imports every area's models (for Alembic)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now; used as a callable default so it is computed per row."""
+    return datetime.now(UTC)
+
+
+def enable_sqlite_pragmas(app: Flask) -> None:
+    """Foreign keys on, WAL so readers are not blocked by an import."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    @event.listens_for(Engine, "connect")
+    def _pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+        if type(dbapi_connection).__module__ != "sqlite3":
+            return
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def import_all_models() -> None:
+    from .audit import models as _audit  # noqa: F401
+    from .contracts import models as _contracts  # noqa: F401
+    from .pricelists import models as _pricelists  # noqa: F401
+
+
+import_all_models()

@@ -1,0 +1,1 @@
+"""Price-list imports: drafts with a verdict for every row."""

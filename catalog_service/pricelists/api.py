@@ -1,0 +1,40 @@
+"""HTTP: upload a price list."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..extensions import db
+from ..web_actor import current_actor
+from .schemas import ImportSummarySchema, UploadFileSchema, UploadFormSchema
+from .service import import_price_list
+
+blp = Blueprint("pricelists", __name__, url_prefix="/api/v1/pricelists", description="Prislistor")
+
+
+@blp.route("")
+class PriceLists(MethodView):
+    @blp.arguments(UploadFileSchema, location="files")
+    @blp.arguments(UploadFormSchema, location="form")
+    @blp.response(201, ImportSummarySchema)
+    def post(self, files, form):
+        """Import a supplier's price list as a new draft (multipart: file, supplier)."""
+        upload = files["file"]
+        with tempfile.TemporaryDirectory(prefix="catalog-upload-") as folder:
+            path = Path(folder) / "upload.xlsx"
+            upload.save(path)
+            try:
+                result = import_price_list(db.session, path, form["supplier"], actor=current_actor(),
+                                           filename=upload.filename, dry_run=form["dry_run"])
+            except Exception:
+                db.session.rollback()
+                raise
+            if form["dry_run"]:
+                db.session.rollback()
+            else:
+                db.session.commit()
+        return (result, 200) if result.status == "unchanged" else result

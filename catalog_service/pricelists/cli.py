@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from ..cli import ROLLBACK, Progress, actor_option, emit_json, existing_file, json_option, transactional
+from ..extensions import db
+from .schemas import ImportSummarySchema
+from .service import import_price_list
+
+
+@click.group("pricelist")
+def pricelist():
+    """Supplier price lists."""
+
+
+@pricelist.command("import")
+@click.argument("path", type=existing_file)
+@click.option("--supplier", required=True, help="Supplier code: essity, juzo, medi, rama, …")
+@click.option("--dry-run", is_flag=True, help="Judge every row and report, but store nothing.")
+@json_option
+@actor_option
+@with_appcontext
+@transactional
+def import_(path, supplier, dry_run, as_json, actor):
+    """Import a supplier's price list as a draft and judge every row."""
+    progress = Progress("Importerar")
+    try:
+        result = import_price_list(db.session, path, supplier, actor=actor, filename=path.name,
+                                   dry_run=dry_run, progress=progress)
+    finally:
+        progress.close()
+    summary = ImportSummarySchema().dump(result)
+    if as_json:
+        emit_json(summary)
+    _report(summary)
+    return ROLLBACK if dry_run else None
+
+
+def _report(summary: dict) -> None:
+    excluded = ", ".join(f"{k} {v}" for k, v in summary["excluded"].items())
+    status = {"draft": "sparad som utkast", "dry_run": "provkörning, inget sparat",
+              "unchanged": "filen är redan inläst, inget nytt skapat"}[summary["status"]]
+    click.echo(f"{summary['supplier']}: {summary['data_rows']} datarader, {summary['allowed']} tillåtna; "
+               f"uteslutna: {excluded} ({status}).", err=True)
+    if summary["unknown_colours"]:
+        click.echo(f"Okända färger att granska: {', '.join(summary['unknown_colours'])}", err=True)

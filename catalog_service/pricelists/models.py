@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from ..extensions import db
+from ..models import utcnow
+from .verdicts import Verdict
+
+
+class ImportStatus(str, enum.Enum):
+    draft = "draft"  # waiting for review
+    superseded = "superseded"  # a newer draft of the same supplier replaced it
+    published = "published"
+
+
+class SourceFile(db.Model):
+    """An uploaded file, kept byte for byte so every version traces back to it."""
+
+    __tablename__ = "source_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PriceListImport(db.Model):
+    """One imported price list of one supplier: a draft until it is published."""
+
+    __tablename__ = "pricelist_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier: Mapped[str] = mapped_column(String(40), index=True)
+    status: Mapped[ImportStatus] = mapped_column(Enum(ImportStatus, native_enum=False, length=20))
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    data_rows: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_rows: Mapped[int] = mapped_column(Integer, default=0)
+    allowed: Mapped[int] = mapped_column(Integer, default=0)
+    excluded: Mapped[dict] = mapped_column(JSON, default=dict)  # reason → count
+    invalid_by_kind: Mapped[dict] = mapped_column(JSON, default=dict)
+    skipped_sheets: Mapped[list] = mapped_column(JSON, default=list)
+    unknown_colours: Mapped[list] = mapped_column(JSON, default=list)
+    layout: Mapped[list] = mapped_column(JSON, default=list)  # per sheet: name, header row, columns
+
+    source_file: Mapped[SourceFile] = relationship()
+
+
+class PriceListRow(db.Model):
+    """One data row of an imported file with its cleaned values and its verdict.
+
+    Written in bulk (Core executemany, COPY on PostgreSQL), never row by row
+    through the ORM: an import can hold hundreds of thousands of rows.
+    """
+
+    __tablename__ = "pricelist_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("pricelist_imports.id", ondelete="CASCADE"), index=True)
+    sheet: Mapped[str] = mapped_column(String())
+    row_number: Mapped[int] = mapped_column(Integer)
+    article_number: Mapped[str | None] = mapped_column(String())
+    gtin: Mapped[str | None] = mapped_column(String())
+    model: Mapped[str | None] = mapped_column(String())
+    name: Mapped[str | None] = mapped_column(String())
+    compression_class: Mapped[int | None] = mapped_column(Integer)
+    garment_type: Mapped[str | None] = mapped_column(String())
+    size: Mapped[str | None] = mapped_column(String())
+    length: Mapped[str | None] = mapped_column(String())
+    colour: Mapped[str | None] = mapped_column(String())
+    colour_code: Mapped[str | None] = mapped_column(String())
+    base_colour: Mapped[str | None] = mapped_column(String())
+    price_ore: Mapped[int | None] = mapped_column(Integer)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    verdict: Mapped[Verdict] = mapped_column(Enum(Verdict, native_enum=False, length=20))
+    reason: Mapped[str | None] = mapped_column(String(40))  # the invalid_row kind
+    error_column: Mapped[str | None] = mapped_column(String())
+    error_message: Mapped[str | None] = mapped_column(String())
+
+
+# Column order of the bulk writer; must match store.row_tuple().
+ROW_COLUMNS = (
+    "import_id", "sheet", "row_number", "article_number", "gtin", "model", "name", "compression_class",
+    "garment_type", "size", "length", "colour", "colour_code", "base_colour", "price_ore", "valid_from",
+    "valid_to", "verdict", "reason", "error_column", "error_message",
+)

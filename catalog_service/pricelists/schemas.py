@@ -1,0 +1,61 @@
+"""Marshmallow schemas: the import summary (CLI --json and API), and the upload form."""
+
+from __future__ import annotations
+
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+REASONS = ("invalid_row", "not_procured", "outside_validity", "non_base_colour")
+
+
+class ImportErrorSchema(Schema):
+    sheet = fields.String()
+    row = fields.Integer()
+    column = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True)
+    article_number = fields.String(allow_none=True)
+
+
+class UnknownColourSchema(Schema):
+    colour = fields.String(allow_none=True)
+    colour_code = fields.String(allow_none=True)
+    rows = fields.Integer()
+
+
+class SheetSchema(Schema):
+    sheet = fields.String()
+    header_row = fields.Integer()
+    columns = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class ImportSummarySchema(Schema):
+    """The `pricelist import --json` object of DESIGN.md, plus details."""
+
+    supplier = fields.String()
+    status = fields.String(metadata={"description": "draft, dry_run or unchanged"})
+    import_id = fields.Integer(allow_none=True)
+    sha256 = fields.String()
+    data_rows = fields.Integer()
+    skipped_rows = fields.Integer()
+    skipped_sheets = fields.List(fields.String())
+    allowed = fields.Integer()
+    excluded = fields.Dict(keys=fields.String(validate=validate.OneOf(REASONS)), values=fields.Integer())
+    invalid_by_kind = fields.Dict(keys=fields.String(), values=fields.Integer())
+    unknown_colours = fields.Method("_unknown_names", metadata={"description": "colour values to review"})
+    unknown_colour_details = fields.Function(lambda result: result.unknown_colours,
+                                             metadata={"description": "value, code and row count"})
+    errors = fields.List(fields.Nested(ImportErrorSchema))
+    sheets = fields.List(fields.Nested(SheetSchema))
+
+    def _unknown_names(self, result) -> list[str]:
+        return [u["colour"] or u["colour_code"] for u in result.unknown_colours]
+
+
+class UploadFileSchema(Schema):
+    file = Upload(required=True, metadata={"description": "the supplier's .xlsx price list"})
+
+
+class UploadFormSchema(Schema):
+    supplier = fields.String(required=True, metadata={"description": "supplier code, e.g. juzo"})
+    dry_run = fields.Boolean(load_default=False)

@@ -1,0 +1,220 @@
+"""Price-list operations: import a supplier's workbook as a draft with a verdict per row."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from importers.isolation import ChildLimits, stream_from_child
+from importers.pricelist import PROBLEM_ORDER, ParsedRow, ReadSummary, SheetLayout, read_price_list
+from importers.workbook import check_workbook
+
+from ..audit.service import record
+from ..contracts.service import active_contract, supplier_terms
+from ..suppliers import profile_for, profiles
+from . import store
+from .models import ImportStatus, PriceListImport, PriceListRow, SourceFile
+from .verdicts import EXCLUSIONS, SupplierTerms, Verdict, judge, unknown_colours
+
+ProgressCallback = Callable[[int, int], None]  # (rows done, rows expected)
+
+
+@dataclass
+class ImportResult:
+    """What an import did: the figures of DESIGN.md's summary, and the stored import."""
+
+    supplier: str
+    status: str  # draft | dry_run | unchanged
+    import_id: int | None
+    sha256: str
+    data_rows: int
+    skipped_rows: int
+    skipped_sheets: list[str]
+    allowed: int
+    excluded: dict[str, int]
+    invalid_by_kind: dict[str, int]
+    unknown_colours: list[dict]
+    errors: list[dict] = field(default_factory=list)
+    sheets: list[dict] = field(default_factory=list)
+
+
+def import_price_list(
+    session: Session, path: Path, supplier: str, *, actor: str, filename: str | None = None,
+    dry_run: bool = False, progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Import a price list as the supplier's new draft, judging every data row.
+
+    A byte-identical file already imported for the supplier under the active
+    contract is recognised and nothing new is made (status ``unchanged``).
+    Raises NotFound for an unknown supplier, Conflict without an active
+    contract, ImportFileError for a file that cannot be read. Flushes only:
+    the caller commits, or rolls back (which is what ``dry_run`` callers do).
+    """
+    profile = profile_for(supplier)
+    check_workbook(path)
+    contract = active_contract(session)
+    digest = _sha256(path)
+    existing = _same_file_import(session, profile.code, digest, contract.id)
+    if existing is not None and not dry_run:
+        return summarise(session, existing, status="unchanged")
+    terms = supplier_terms(contract, profile.code)
+    draft = PriceListImport(
+        supplier=profile.code, status=ImportStatus.draft, contract_id=contract.id, created_by=actor,
+        source_file=_source_file(session, path, digest, filename),
+    )
+    session.add(draft)
+    session.flush()
+    others = tuple(profiles().values())
+    limits = _child_limits()
+    stream = stream_from_child(read_price_list, path, profile, others, limits=limits)
+    _judge_and_store(session, draft, stream, terms, progress)
+    if not dry_run:
+        _supersede_older_drafts(session, draft)
+        record(session, actor=actor, action="pricelist.import", object_type="pricelist_import",
+               object_id=draft.id, supplier=draft.supplier, sha256=digest, data_rows=draft.data_rows,
+               allowed=draft.allowed)
+    return summarise(session, draft, status="dry_run" if dry_run else "draft")
+
+
+def _child_limits() -> ChildLimits:
+    config = current_app.config if _has_app() else {}
+    return ChildLimits(
+        memory_bytes=int(config.get("READER_MEMORY_MB", 4096)) * 1024 * 1024,
+        seconds=float(config.get("READER_SECONDS", 600)),
+    )
+
+
+def _has_app() -> bool:
+    from flask import has_app_context
+
+    return has_app_context()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _same_file_import(session: Session, supplier: str, digest: str, contract_id: int):
+    return session.scalar(
+        select(PriceListImport)
+        .join(SourceFile)
+        .where(PriceListImport.supplier == supplier, SourceFile.sha256 == digest,
+               PriceListImport.contract_id == contract_id,
+               PriceListImport.status != ImportStatus.superseded)
+        .order_by(PriceListImport.id.desc())
+        .limit(1)
+    )
+
+
+def _source_file(session: Session, path: Path, digest: str, filename: str | None) -> SourceFile:
+    source = session.scalar(select(SourceFile).where(SourceFile.sha256 == digest))
+    if source is None:
+        content = path.read_bytes()
+        source = SourceFile(sha256=digest, filename=_safe_name(filename or path.name), size=len(content),
+                            content=content)
+        session.add(source)
+    return source
+
+
+def _safe_name(name: str) -> str:
+    """The file name for display only: no directories, control or bidi characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c for c in base if c.isprintable() and c not in "\u202a\u202b\u202c\u202d\u202e")
+    return cleaned[:200] or "prislista.xlsx"
+
+
+@dataclass
+class _Tally:
+    verdicts: Counter = field(default_factory=Counter)
+    invalid: Counter = field(default_factory=Counter)
+    non_base: Counter = field(default_factory=Counter)
+    rows: int = 0
+    expected: int = 0
+
+
+def _judge_and_store(session, draft: PriceListImport, stream, terms: SupplierTerms, progress) -> None:
+    tally = _Tally()
+    layouts: list[dict] = []
+    summary: ReadSummary | None = None
+    for message in stream:
+        if isinstance(message, SheetLayout):
+            layouts.append({"sheet": message.name, "header_row": message.header_row, "columns": message.columns})
+            tally.expected += max(message.last_row - message.header_row, 0)
+        elif isinstance(message, ReadSummary):
+            summary = message
+        else:
+            store.insert_rows(session, [_judged(draft.id, row, terms, tally) for row in message])
+            tally.rows += len(message)
+            if progress:
+                progress(tally.rows, max(tally.expected, tally.rows))
+    _finish(draft, tally, layouts, summary, terms)
+    session.flush()
+
+
+def _judged(import_id: int, row: ParsedRow, terms: SupplierTerms, tally: _Tally) -> tuple:
+    verdict, base, _procured = judge(row, terms)
+    tally.verdicts[verdict] += 1
+    problem = row.problem
+    if problem is not None:
+        tally.invalid[problem[0]] += 1
+    elif verdict is Verdict.non_base_colour:
+        tally.non_base[(row.colour, row.colour_code)] += 1
+    kind, column, message = problem if problem is not None else (None, None, None)
+    return (
+        import_id, row.sheet, row.row, row.article_number, row.gtin, row.model, row.name,
+        row.compression_class, row.garment_type, row.size, row.length, row.colour, row.colour_code, base,
+        row.price_ore, row.valid_from, row.valid_to, verdict.value, kind, column, message,
+    )
+
+
+def _finish(draft, tally: _Tally, layouts, summary: ReadSummary, terms) -> None:
+    draft.data_rows = summary.data_rows
+    draft.skipped_rows = summary.skipped_rows
+    draft.skipped_sheets = list(summary.skipped_sheets)
+    draft.allowed = tally.verdicts[Verdict.allowed]
+    draft.excluded = {v.value: tally.verdicts[v] for v in EXCLUSIONS}
+    draft.invalid_by_kind = {k: tally.invalid[k] for k in PROBLEM_ORDER if tally.invalid[k]}
+    draft.unknown_colours = unknown_colours(tally.non_base, summary.colour_counts, terms)
+    draft.layout = layouts
+
+
+def _supersede_older_drafts(session: Session, draft: PriceListImport) -> None:
+    session.execute(
+        update(PriceListImport)
+        .where(PriceListImport.supplier == draft.supplier, PriceListImport.status == ImportStatus.draft,
+               PriceListImport.id != draft.id)
+        .values(status=ImportStatus.superseded)
+    )
+
+
+def summarise(session: Session, draft: PriceListImport, *, status: str) -> ImportResult:
+    """The summary of a stored import, with its invalid rows as errors."""
+    invalid = session.execute(
+        select(PriceListRow.sheet, PriceListRow.row_number, PriceListRow.error_column,
+               PriceListRow.error_message, PriceListRow.reason, PriceListRow.article_number)
+        .where(PriceListRow.import_id == draft.id, PriceListRow.verdict == Verdict.invalid_row)
+        .order_by(PriceListRow.id)
+    ).all()
+    errors = [
+        {"sheet": r.sheet, "row": r.row_number, "column": r.error_column, "message": r.error_message,
+         "kind": r.reason, "article_number": r.article_number}
+        for r in invalid
+    ]
+    return ImportResult(
+        supplier=draft.supplier, status=status, import_id=None if status == "dry_run" else draft.id,
+        sha256=draft.source_file.sha256, data_rows=draft.data_rows, skipped_rows=draft.skipped_rows,
+        skipped_sheets=list(draft.skipped_sheets), allowed=draft.allowed, excluded=dict(draft.excluded),
+        invalid_by_kind=dict(draft.invalid_by_kind), unknown_colours=list(draft.unknown_colours),
+        errors=errors, sheets=list(draft.layout),
+    )

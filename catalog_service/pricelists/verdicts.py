@@ -1,0 +1,125 @@
+"""The verdict rules: one verdict per data row, reasons in the order DESIGN.md gives.
+
+Pure functions over plain data (no database, no Flask), so the rules can be
+tested row by row and applied at full speed during an import.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import date
+from typing import NamedTuple
+
+from importers.pricelist import ParsedRow
+from importers.values import colour_key, normalise_key
+
+
+class Verdict(str, enum.Enum):
+    allowed = "allowed"
+    invalid_row = "invalid_row"
+    not_procured = "not_procured"
+    outside_validity = "outside_validity"
+    non_base_colour = "non_base_colour"
+
+
+EXCLUSIONS = (Verdict.invalid_row, Verdict.not_procured, Verdict.outside_validity, Verdict.non_base_colour)
+
+
+class ProcuredTerms(NamedTuple):
+    model_number: str
+    position: str
+    price_ore: int
+    made_to_measure: bool
+
+
+@dataclass(frozen=True)
+class SupplierTerms:
+    """What the contract says about one supplier."""
+
+    supplier: str
+    contract_start: date
+    models: dict[str, ProcuredTerms]  # model key → terms
+    colours: dict[str, str]  # colour key (name or code) → base colour name
+
+
+class Judgement(NamedTuple):
+    verdict: Verdict
+    base_colour: str | None
+    procured: ProcuredTerms | None
+
+
+# A file holds few distinct models; normalising each once keeps judge() cheap.
+_model_key = lru_cache(maxsize=65536)(normalise_key)
+
+
+def judge(row: ParsedRow, terms: SupplierTerms) -> Judgement:
+    """The verdict for one row: the first rule that applies wins."""
+    if row.problem is not None:
+        return Judgement(Verdict.invalid_row, None, None)
+    procured = terms.models.get(_model_key(row.model))
+    if procured is None:
+        return Judgement(Verdict.not_procured, None, None)
+    start = terms.contract_start
+    if (row.valid_from and row.valid_from > start) or (row.valid_to and row.valid_to < start):
+        return Judgement(Verdict.outside_validity, None, procured)
+    base = base_colour(row.colour, row.colour_code, terms)
+    if base is None:
+        return Judgement(Verdict.non_base_colour, None, procured)
+    return Judgement(Verdict.allowed, base, procured)
+
+
+def base_colour(colour: str | None, code: str | None, terms: SupplierTerms) -> str | None:
+    """The base colour a colour name or code maps to, or None."""
+    for value in (colour, code):
+        if value:
+            base = terms.colours.get(colour_key(value))
+            if base is not None:
+                return base
+    return None
+
+
+def unknown_colours(non_base: Counter, file_counts: Counter, terms: SupplierTerms) -> list[dict]:
+    """Colour values that look like mistakes rather than real non-base colours.
+
+    ``non_base`` counts rows judged non_base_colour per raw (colour, code);
+    ``file_counts`` counts all data rows of the file the same way. Values are
+    compared in their normalised form (so ``' SAND '`` and ``'Sand'`` are one
+    colour). A value is reported when it occurs in at most two rows of the
+    file, or is close to one of the supplier's base colour names (a typo or a
+    missing accent). Returns dicts with colour, colour_code and rows, sorted.
+    """
+    in_file: Counter = Counter()
+    for (colour, code), rows in file_counts.items():
+        in_file[(colour_key(colour), colour_key(code))] += rows
+    groups: dict[tuple[str, str], dict] = {}
+    for (colour, code), rows in non_base.items():
+        key = (colour_key(colour), colour_key(code))
+        group = groups.setdefault(key, {"colour": colour, "colour_code": code, "rows": 0})
+        group["rows"] += rows
+    names = set(terms.colours)
+    return sorted(
+        (g for key, g in groups.items() if in_file[key] <= 2 or _close_to_base(g["colour"], names)),
+        key=lambda g: (g["colour"] or "", g["colour_code"] or ""),
+    )
+
+
+def _close_to_base(colour: str | None, names: set[str]) -> bool:
+    if not colour:
+        return False
+    key = colour_key(colour)
+    plain = _without_accents(key)
+    for name in names:
+        if plain == _without_accents(name):
+            return True
+        if len(name) >= 4 and difflib.SequenceMatcher(None, key, name).ratio() >= 0.85:
+            return True
+    return False
+
+
+def _without_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -1,0 +1,337 @@
+"""Turn a supplier price-list workbook into parsed rows, sheet by sheet.
+
+:func:`read_price_list` is a generator of messages, made to run in a child
+process (see :mod:`importers.isolation`): first a ``SheetLayout`` per sheet
+with a header, then batches of ``ParsedRow``, finally a ``ReadSummary``.
+It decides nothing about the contract; it only reads, cleans and flags rows
+that cannot be read (``problem``), in the order the verdict rules need.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import NamedTuple
+
+from . import values
+from .errors import ImportFileError, unreadable
+from .profiles import COLOUR_FIELDS, REQUIRED_FIELDS, SupplierProfile, header_key
+from .workbook import iter_sheets
+
+BATCH_SIZE = 5000
+# The invalid-row kinds, in the order the verdict rules check them.
+PROBLEM_ORDER = (
+    "missing_article_number",
+    "duplicate_article_number",
+    "unknown_compression_class",
+    "invalid_price",
+    "invalid_date",
+)
+
+
+class ParsedRow(NamedTuple):
+    sheet: str
+    row: int  # Excel's 1-based row number
+    article_number: str | None
+    gtin: str | None
+    model: str | None
+    name: str | None
+    compression_class: int | None
+    garment_type: str | None
+    size: str | None
+    length: str | None
+    colour: str | None
+    colour_code: str | None
+    price_ore: int | None
+    valid_from: object
+    valid_to: object
+    problem: tuple[str, str, str] | None  # (kind, column header, message)
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    name: str
+    header_row: int
+    columns: dict[str, str]  # field → header text as written in the file
+    indexes: dict[str, int]  # field → 0-based column index
+    last_row: int = 0  # the sheet's last row number, for progress
+
+
+@dataclass
+class ReadSummary:
+    data_rows: int = 0
+    skipped_rows: int = 0
+    skipped_sheets: list[str] = field(default_factory=list)
+    colour_counts: Counter = field(default_factory=Counter)
+
+
+def read_price_list(path: Path, profile: SupplierProfile, others: tuple[SupplierProfile, ...] = ()) -> Iterator:
+    """Yield SheetLayout, lists of ParsedRow, then one ReadSummary.
+
+    Raises ImportFileError when a sheet has a header missing a required column,
+    when no sheet has a header, or when the headers fit another supplier's
+    profile better than ``profile`` (kind ``wrong_supplier``).
+    """
+    summary = ReadSummary()
+    state = _RowState()
+    found_header = False
+    for sheet_name, height, rows in iter_sheets(path):
+        layout = _find_header(sheet_name, height, rows, profile, others)
+        if layout is None:
+            summary.skipped_sheets.append(sheet_name)
+            continue
+        found_header = True
+        yield layout
+        yield from _parse_sheet(layout, rows, state, summary)
+    if not found_header:
+        raise unreadable(
+            "Ingen flik i arbetsboken har en igenkännbar rubrikrad för en prislista.",
+            skipped_sheets=summary.skipped_sheets,
+        )
+    yield summary
+
+
+def _find_header(sheet_name, height, rows, profile, others):
+    """Scan the first rows for the header; the layout, or None for a sheet without one.
+
+    Consumes ``rows`` up to and including the header row.
+    """
+    index = profile.header_index()
+    scanned: list[list] = []
+    best: tuple[int, int] = (0, -1)
+    for row in rows:
+        scanned.append(row)
+        fields = _map_header(row, index, profile.own_header_keys())
+        if _is_complete(fields):
+            _refuse_other_supplier(row, profile, others)
+            number = len(scanned)
+            return _layout(sheet_name, number, row, fields, height)
+        best = max(best, (len(fields), len(scanned) - 1))
+        if len(scanned) >= profile.header_scan_rows:
+            break
+    if best[0] >= 3:
+        _refuse_other_supplier(scanned[best[1]], profile, others)
+        raise _missing_columns(sheet_name, best[1] + 1, scanned[best[1]], profile)
+    return None
+
+
+def _map_header(row, index, own_keys) -> dict[str, int]:
+    """Field → column index for one candidate row; a profile's own names win."""
+    fields: dict[str, int] = {}
+    own: set[str] = set()
+    for position, cell in enumerate(row):
+        key = header_key(cell)
+        field_name = index.get(key)
+        if field_name is None:
+            continue
+        if field_name not in fields or (key in own_keys and field_name not in own):
+            fields[field_name] = position
+            if key in own_keys:
+                own.add(field_name)
+    return fields
+
+
+def _is_complete(fields) -> bool:
+    return all(f in fields for f in REQUIRED_FIELDS) and any(f in fields for f in COLOUR_FIELDS)
+
+
+def _layout(sheet_name, number, row, fields, height) -> SheetLayout:
+    columns = {f: str(row[i]).strip() for f, i in fields.items()}
+    return SheetLayout(sheet_name, number, columns, dict(fields), height)
+
+
+def _refuse_other_supplier(row, profile, others) -> None:
+    keys = {header_key(c) for c in row} - {""}
+    own_score = len(keys & profile.own_header_keys())
+    for other in others:
+        if other.code == profile.code:
+            continue
+        score = len(keys & other.own_header_keys())
+        if score > own_score and _is_complete(_map_header(row, other.header_index(), other.own_header_keys())):
+            raise ImportFileError(
+                "wrong_supplier",
+                f"Rubrikerna liknar {other.name}s prislista mer än {profile.name}s. "
+                f"Kontrollera vald leverantör (troligen {other.code}).",
+                {"likely_supplier": other.code},
+            )
+
+
+def _missing_columns(sheet_name, number, row, profile) -> ImportFileError:
+    fields = _map_header(row, profile.header_index(), profile.own_header_keys())
+    missing = [f for f in REQUIRED_FIELDS if f not in fields]
+    if not any(f in fields for f in COLOUR_FIELDS):
+        missing.append("colour")
+    tried = {f: list(profile.header_names(f)) for f in missing}
+    tried_text = "; ".join(f"{f}: {', '.join(n)}" for f, n in tried.items())
+    found = [str(c).strip() for c in row if not values.is_empty(c)]
+    return unreadable(
+        f"Flik {sheet_name!r} rad {number}: obligatorisk kolumn saknas ({', '.join(missing)}). "
+        f"Rubriker i filen: {', '.join(found)}. Namn som prövades: {tried_text}.",
+        sheet=sheet_name, row=number, missing=missing, headers_found=found, names_tried=tried,
+    )
+
+
+class _RowState:
+    """What the reader remembers across sheets: article numbers seen so far."""
+
+    def __init__(self):
+        self.seen: dict[str, tuple[str, int]] = {}
+        self.class_cache: dict[object, int | None] = {}
+
+
+def _parse_sheet(layout, rows, state, summary) -> Iterator[list[ParsedRow]]:
+    batch: list[ParsedRow] = []
+    pending_empty = 0
+    number = layout.header_row
+    parse = _row_parser(layout, state, summary)
+    for row in rows:
+        number += 1
+        filled = _filled_cells(row)
+        if filled == 0:
+            pending_empty += 1
+            continue
+        summary.skipped_rows += pending_empty
+        pending_empty = 0
+        if filled < 2:
+            summary.skipped_rows += 1
+            continue
+        batch.append(parse(row, number))
+        if len(batch) >= BATCH_SIZE:
+            summary.data_rows += len(batch)
+            yield batch
+            batch = []
+    if batch:
+        summary.data_rows += len(batch)
+        yield batch
+
+
+def _filled_cells(row) -> int:
+    """0, 1 or 2: how many non-blank cells the row has, counting no further than two."""
+    found = 0
+    for value in row:
+        if value == "" or (value.__class__ is str and value.isspace()):
+            continue
+        found += 1
+        if found == 2:
+            break
+    return found
+
+
+def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
+    """Build the per-row parse function for one sheet.
+
+    This runs once per data row (hundreds of thousands of times), so column
+    positions are bound once and the common cases (text cells, float prices,
+    cached class spellings) take a fast path before the general cleaners.
+    """
+    idx = layout.indexes
+    cols = layout.columns
+    sheet = layout.name
+    present = [f for f in _TEXT_FIELDS if f in idx]
+    pick_texts = _picker([idx[f] for f in present])
+    slots = [_TEXT_FIELDS.index(f) for f in present]
+    widest = max([idx[f] for f in present] + [-1])
+    i_article, i_class, i_price = idx["article_number"], idx["compression_class"], idx["price"]
+    i_from, i_to = idx.get("valid_from", -1), idx.get("valid_to", -1)
+    colour_counts = summary.colour_counts
+    classes = state.class_cache
+
+    def parse(row, number) -> ParsedRow:
+        width = len(row)
+        texts = [None] * len(_TEXT_FIELDS)
+        raw_texts = pick_texts(row) if widest < width else _pick_padded(row, [idx[f] for f in present])
+        for slot, raw in zip(slots, raw_texts):
+            texts[slot] = (raw.strip() or None) if raw.__class__ is str else values.text(raw)
+        gtin, model, name, garment, size, length, colour, code = texts
+        article = values.article_number(row[i_article]) if i_article < width else None
+        problems = []
+        _check_article(article, sheet, number, state, cols, problems)
+        raw_class = row[i_class] if i_class < width else ""
+        klass = classes.get(raw_class, ...)
+        if klass is ...:
+            klass = classes[raw_class] = _class_or_none(raw_class)
+        if klass is None:
+            problems.append(("unknown_compression_class", cols["compression_class"],
+                             f"okänd kompressionsklass {_quote(raw_class)}"))
+        price = _price(row[i_price] if i_price < width else "", cols, problems)
+        valid_from = _date(row[i_from], "valid_from", cols, problems) if 0 <= i_from < width else None
+        valid_to = _date(row[i_to], "valid_to", cols, problems) if 0 <= i_to < width else None
+        colour_counts[(colour, code)] += 1
+        problem = min(problems, key=_problem_rank) if problems else None
+        return ParsedRow(sheet, number, article, gtin, model, name, klass, garment,
+                         size, length, colour, code, price, valid_from, valid_to, problem)
+
+    return parse
+
+
+_TEXT_FIELDS = ("gtin", "model", "name", "garment_type", "size", "length", "colour", "colour_code")
+
+
+def _picker(positions):
+    """A function returning the cells at ``positions`` as a tuple (C speed via itemgetter)."""
+    if not positions:
+        return lambda row: ()
+    getter = itemgetter(*positions)
+    return getter if len(positions) > 1 else (lambda row: (getter(row),))
+
+
+def _pick_padded(row, positions):
+    return tuple(row[i] if i < len(row) else "" for i in positions)
+
+
+def _problem_rank(problem) -> int:
+    return PROBLEM_ORDER.index(problem[0])
+
+
+def _class_or_none(raw):
+    try:
+        return values.compression_class(raw)
+    except values.ValueProblem:
+        return None
+
+
+def _check_article(article, sheet, number, state, cols, problems) -> None:
+    column = cols["article_number"]
+    if article is None:
+        problems.append(("missing_article_number", column, "artikelnummer saknas"))
+        return
+    first = state.seen.get(article)
+    if first is None:
+        state.seen[article] = (sheet, number)
+    else:
+        problems.append(
+            ("duplicate_article_number", column,
+             f"artikelnummer {article} förekommer redan på flik {first[0]!r} rad {first[1]}")
+        )
+
+
+def _price(raw, cols, problems):
+    if raw.__class__ is float and 0 <= raw < 1e12:
+        hundredfold = raw * 100
+        whole = round(hundredfold)
+        if abs(hundredfold - whole) < 1e-6:  # a whole number of öre: skip Decimal
+            return whole
+    try:
+        return int(values.price(raw) * 100)
+    except values.ValueProblem as exc:
+        reason = "pris saknas" if "empty" in str(exc) else f"priset {_quote(raw)} är inget tal"
+        problems.append(("invalid_price", cols["price"], reason))
+        return None
+
+
+def _date(raw, field_name, cols, problems):
+    if field_name not in cols:
+        return None
+    try:
+        return values.date_value(raw)
+    except values.ValueProblem:
+        problems.append(("invalid_date", cols[field_name], f"datumet {_quote(raw)} kan inte läsas"))
+        return None
+
+
+def _quote(raw) -> str:
+    shown = values.text(raw) or ""
+    return repr(shown[:40])

@@ -1,0 +1,199 @@
+"""Value cleaning for supplier price lists.
+
+Readers hand us what the file holds: text, floats (every Excel number), dates,
+or ``''`` for empty cells. These functions turn such raw values into the typed
+values the domain needs, raising :class:`ValueProblem` with a short English
+reason when a value cannot be read. Nothing here guesses types: article
+numbers stay text, prices become :class:`~decimal.Decimal`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+EXCEL_EPOCH = date(1899, 12, 30)
+_WHITESPACE = re.compile(r"\s+")
+_CURRENCY = re.compile(r"(?i)\s*(?:kr\.?|sek|:-)\s*$|^\s*(?:sek|kr)\s*")
+_CLASS = re.compile(
+    r"(?i)^(?:ccl|kkl|kl|k|class|klasse|klass|kompressionsklass(?:e)?)?\s*\.?\s*([1-4])$"
+)
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+ONE_ORE = Decimal("0.01")
+
+
+class ValueProblem(ValueError):
+    """A cell value that cannot be read; the message says why, in English."""
+
+
+def is_empty(value) -> bool:
+    """True for None, '' and text made only of whitespace."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value) -> str | None:
+    """Plain trimmed text of a cell, or None when empty. Whole floats lose '.0'."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, float):
+        return _float_text(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if _is_midnight(value) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _float_text(value: float) -> str:
+    if value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def _is_midnight(value: datetime) -> bool:
+    return not (value.hour or value.minute or value.second or value.microsecond)
+
+
+def article_number(value) -> str | None:
+    """An identifier as text: leading zeros kept, ``1234.0`` read as ``1234``."""
+    result = text(value)
+    if result is not None and isinstance(value, str) and result.endswith(".0"):
+        head = result[:-2]
+        if head.isdigit() and not head.startswith("0"):
+            return head
+    return result
+
+
+def normalise_key(value) -> str:
+    """The comparison form of a name: trimmed, inner whitespace collapsed, casefolded."""
+    result = text(value)
+    if result is None:
+        return ""
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", result)).casefold()
+
+
+def colour_key(value) -> str:
+    """Comparison form of a colour name or code; all-digit codes compare as numbers."""
+    key = normalise_key(value)
+    return str(int(key)) if key.isdigit() else key
+
+
+def price(value) -> Decimal:
+    """A price in SEK, rounded to öre.
+
+    Accepts numbers, and text with a decimal comma or point, thousands separated
+    by space, no-break space or dots, and a currency suffix such as ``kr`` or ``SEK``.
+    """
+    if isinstance(value, bool):
+        raise ValueProblem("price is not a number")
+    if isinstance(value, (int, float)):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueProblem("price is not a number")
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    elif is_empty(value):
+        raise ValueProblem("price is empty")
+    elif isinstance(value, str):
+        number = _price_text(value)
+    else:
+        raise ValueProblem("price is not a number")
+    if number < 0:
+        raise ValueProblem("price is negative")
+    return number.quantize(ONE_ORE, rounding=ROUND_HALF_UP)
+
+
+def _price_text(raw: str) -> Decimal:
+    cleaned = _CURRENCY.sub("", unicodedata.normalize("NFKC", raw).strip())
+    cleaned = re.sub(r"[\s\u00a0\u202f']", "", cleaned)
+    if not re.fullmatch(r"-?[\d.,]+", cleaned) or not any(c.isdigit() for c in cleaned):
+        raise ValueProblem("price is not a number")
+    cleaned = _decimal_point(cleaned)
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueProblem("price is not a number") from None
+
+
+def _decimal_point(number: str) -> str:
+    """Decide which of ',' and '.' is the decimal mark and drop the other.
+
+    Both present: the last one is the mark. Only dots, every group after the
+    first three digits long (``1.234``, ``1.234.567``): thousands. Only commas:
+    one comma is the decimal mark, several in three-digit groups are thousands.
+    """
+    last_comma, last_dot = number.rfind(","), number.rfind(".")
+    if last_comma >= 0 and last_dot >= 0:
+        mark = "," if last_comma > last_dot else "."
+        other = "." if mark == "," else ","
+        head, _, tail = number.rpartition(mark)
+        if mark in head:
+            raise ValueProblem("price is not a number")
+        return f"{head.replace(other, '')}.{tail}"
+    separator = "," if last_comma >= 0 else "." if last_dot >= 0 else None
+    if separator is None:
+        return number
+    groups = number.split(separator)
+    thousands = all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
+    if separator == "." and thousands:
+        return "".join(groups)
+    if separator == "," and len(groups) > 2 and thousands:
+        return "".join(groups)
+    if len(groups) > 2:
+        raise ValueProblem("price is not a number")
+    return f"{groups[0]}.{groups[1]}"
+
+
+def compression_class(value) -> int:
+    """Compression class 1-4 from any of the suppliers' spellings (CCL2, KKL 2, K2, 2, II)."""
+    if isinstance(value, float) and value.is_integer() and 1 <= value <= 4:
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 4:
+        return value
+    key = normalise_key(value)
+    match = _CLASS.match(key)
+    if match:
+        return int(match.group(1))
+    roman = re.sub(r"(?i)^(?:ccl|kkl|klasse|klass|class|kl|k)\s*", "", key)
+    if roman in _ROMAN:
+        return _ROMAN[roman]
+    raise ValueProblem("unknown compression class")
+
+
+def date_value(value) -> date | None:
+    """A date from an Excel date, an Excel serial number or ISO text; None when empty."""
+    if is_empty(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel's last day is 9999-12-31
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        raise ValueProblem("date is not a valid Excel date")
+    if isinstance(value, str):
+        return _date_text(value.strip())
+    raise ValueProblem("date cannot be read")
+
+
+def _date_text(raw: str) -> date:
+    for pattern in ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise ValueProblem("date cannot be read (expected YYYY-MM-DD)")
+
+
+def yes_no(value) -> bool:
+    """Ja/Nej, Yes/No, Ja/Nein, 1/0, X/empty as a boolean."""
+    key = normalise_key(value)
+    if key in {"ja", "j", "yes", "y", "x", "1", "true", "sant"}:
+        return True
+    if key in {"nej", "n", "no", "nein", "0", "false", "falskt", ""}:
+        return False
+    raise ValueProblem("expected Ja or Nej")

@@ -1,0 +1,168 @@
+"""Opening an uploaded workbook safely, and reading its sheets row by row.
+
+The checks here look only at the first bytes and the zip directory, so a
+hostile file is refused before any XML is parsed. Reading uses python-calamine
+(Rust): measured on a 300,000-row list it reads in about 2.3 s where openpyxl's
+read-only mode takes about 39 s. calamine aborts the whole process on absurd
+sheet dimensions, which is why :mod:`importers.isolation` runs it in a child.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine
+
+from .errors import unreadable, unsupported
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+SAVE_AS_XLSX = "Öppna filen i Excel och spara den som Excel-arbetsbok (.xlsx)."
+
+
+@dataclass(frozen=True)
+class WorkbookLimits:
+    """Bounds checked before parsing; defaults fit price lists of a million rows."""
+
+    max_entries: int = 2000
+    max_uncompressed_bytes: int = 1_500_000_000
+    max_ratio: float = 200.0
+    max_rows: int = 1_048_576
+    max_columns: int = 256
+
+
+def check_workbook(path: Path, limits: WorkbookLimits = WorkbookLimits()) -> None:
+    """Refuse anything that is not a plain, sane .xlsx workbook.
+
+    Raises ImportFileError (``unsupported`` for wrong file types, ``unreadable``
+    for damaged or dangerous zips). Reads only the file head and zip directory.
+    """
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise unsupported("Filen är tom. " + SAVE_AS_XLSX)
+    if head == OLE_MAGIC:
+        raise _ole_error(path)
+    if not head.startswith(ZIP_MAGIC):
+        raise unsupported("Filen är ingen Excel-arbetsbok (.xlsx), kanske en CSV-fil. " + SAVE_AS_XLSX)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_archive(archive, limits)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise unreadable("Filen är skadad eller ofullständig (trasig zip).", reason=type(exc).__name__) from None
+
+
+def _ole_error(path: Path):
+    with open(path, "rb") as handle:
+        sample = handle.read(1 << 20)
+    if "EncryptedPackage".encode("utf-16-le") in sample or b"EncryptionInfo" in sample:
+        return unsupported("Arbetsboken är lösenordsskyddad. Ta bort lösenordet och spara som .xlsx.")
+    return unsupported("Filen är en äldre Excel-fil (.xls). " + SAVE_AS_XLSX)
+
+
+def _check_archive(archive: zipfile.ZipFile, limits: WorkbookLimits) -> None:
+    entries = archive.infolist()
+    if len(entries) > limits.max_entries:
+        raise unreadable(f"Filen har för många delar ({len(entries)}); högst {limits.max_entries}.")
+    total = sum(e.file_size for e in entries)
+    if total > limits.max_uncompressed_bytes:
+        raise unreadable("Filen är för stor uppackad.", uncompressed_bytes=total)
+    for entry in entries:
+        if entry.file_size > 1_000_000 and entry.file_size > limits.max_ratio * max(entry.compress_size, 1):
+            raise unreadable("Filen är misstänkt hårt packad (zip-bomb) och läses inte.", entry=entry.filename)
+    names = {e.filename for e in entries}
+    if "xl/workbook.xml" not in names:
+        raise unsupported("Filen är ingen Excel-arbetsbok (.xlsx): arbetsboksdelen saknas. " + SAVE_AS_XLSX)
+    if "xl/vbaProject.bin" in names or _is_macro_enabled(archive):
+        raise unsupported("Arbetsboken innehåller makron. Spara den som .xlsx utan makron.")
+    if any(n.startswith("xl/externalLinks/") for n in names):
+        raise unsupported("Arbetsboken har externa länkar. Spara den med värden i stället för länkar.")
+    _check_dimensions(archive, entries, limits)
+
+
+def _is_macro_enabled(archive: zipfile.ZipFile) -> bool:
+    try:
+        content_types = archive.read("[Content_Types].xml")
+    except KeyError:
+        return False
+    return b"macroEnabled" in content_types
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"(?:[A-Z]+\d+:)?([A-Z]+)(\d+)\"")
+
+
+def _check_dimensions(archive: zipfile.ZipFile, entries, limits: WorkbookLimits) -> None:
+    """Refuse a sheet whose declared size is absurd; reading it would exhaust memory."""
+    for entry in entries:
+        if not entry.filename.startswith("xl/worksheets/") or not entry.filename.endswith(".xml"):
+            continue
+        with archive.open(entry) as stream:
+            head = stream.read(4096)
+        match = _DIMENSION.search(head)
+        if match and (
+            int(match.group(2)) > limits.max_rows or column_number(match.group(1).decode()) > limits.max_columns
+        ):
+            raise unreadable(
+                f"Bladet är för stort ({match.group(1).decode()}{int(match.group(2))}): "
+                f"högst {limits.max_rows} rader och {limits.max_columns} kolumner.",
+            )
+
+
+def column_number(letters: str) -> int:
+    """Excel column letters to a 1-based number: A → 1, XFD → 16384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to Excel letters: 0 → A."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def iter_sheets(path: Path) -> Iterator[tuple[str, int, Iterator[list]]]:
+    """Yield (sheet name, number of rows, rows) for each worksheet, left to right.
+
+    Rows are lists of cell values (``''`` for empty cells, floats for numbers,
+    dates for date cells); formula cells give their cached value. Row i of the
+    iterator is Excel row ``start_row + i`` where ``start_row`` is 1 here,
+    because leading empty rows are padded.
+    """
+    try:
+        book = python_calamine.load_workbook(str(path))
+    except python_calamine.PasswordError:
+        raise unsupported("Arbetsboken är lösenordsskyddad. Ta bort lösenordet och spara som .xlsx.") from None
+    except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError, ValueError) as exc:
+        raise unreadable("Arbetsboken kan inte läsas.", reason=str(exc)[:200]) from None
+    with book:
+        for meta in book.sheets_metadata:
+            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+                continue
+            try:
+                sheet = book.get_sheet_by_name(meta.name)
+            except (python_calamine.CalamineError, python_calamine.XmlError, ValueError) as exc:
+                raise unreadable(f"Bladet {meta.name!r} kan inte läsas.", reason=str(exc)[:200]) from None
+            start_row = (sheet.start or (0, 0))[0]
+            yield meta.name, start_row + sheet.height, _rows(sheet)
+
+
+def _rows(sheet) -> Iterator[list]:
+    start_row, start_col = sheet.start or (0, 0)
+    for _ in range(start_row):
+        yield []
+    if start_col:
+        padding = [""] * start_col
+        for row in sheet.iter_rows():
+            yield padding + row
+    else:
+        yield from sheet.iter_rows()
