@@ -4,13 +4,20 @@ The Rust reader aborts the whole process on some hostile files (a single cell
 at XFD1048576 is enough). Reading in a child keeps the service alive, lets us
 cap the reader's memory and time, and lets parsing in the child overlap with
 database writes in the parent on a two-core machine.
+
+The child is a fresh interpreter (``python -m importers.isolation``), not a
+multiprocessing fork: it inherits no database connections or threads, and does
+not re-import the parent's ``__main__``. Messages are pickles on its stdout.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import pickle
 import resource
-import traceback
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -23,28 +30,6 @@ class ChildLimits:
     seconds: float = 600.0
 
 
-def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
-def _child_main(conn, target, args, memory_bytes):
-    if memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    try:
-        for message in target(*args):
-            conn.send(("item", message))
-        conn.send(("done", None))
-    except ImportFileError as exc:
-        conn.send(("error", exc))
-    except MemoryError:
-        conn.send(("error", unreadable("Filen kräver för mycket minne för att läsas.")))
-    except Exception as exc:  # noqa: BLE001 - any reader crash becomes a clean refusal
-        conn.send(("crash", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"))
-    finally:
-        conn.close()
-
-
 def stream_from_child(
     target: Callable[..., Iterator], *args, limits: ChildLimits = ChildLimits()
 ) -> Iterator:
@@ -54,31 +39,37 @@ def stream_from_child(
     example killed by the reader's abort) or runs past the time limit becomes
     ImportFileError(kind="unreadable"). The child is always reaped.
     """
-    ctx = _context()
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child_main, args=(sender, target, args, limits.memory_bytes), daemon=True)
-    process.start()
-    sender.close()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "importers.isolation"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+    )
+    timer = threading.Timer(limits.seconds, process.kill)
+    timer.daemon = True
+    timer.start()
     try:
-        yield from _receive(receiver, process, limits.seconds)
+        pickle.dump((target, args, limits.memory_bytes), process.stdin)
+        process.stdin.close()
+        yield from _receive(process, timer)
     finally:
-        receiver.close()
-        if process.is_alive():
+        timer.cancel()
+        if process.poll() is None:
             process.kill()
-        process.join()
+        process.stdout.close()
+        process.wait()
 
 
-def _receive(receiver, process, seconds: float) -> Iterator:
+def _receive(process, timer) -> Iterator:
     while True:
-        if not receiver.poll(seconds):
-            raise unreadable("Filen tog för lång tid att läsa och avbröts.")
         try:
-            kind, payload = receiver.recv()
-        except EOFError:
-            process.join()
+            kind, payload = pickle.load(process.stdout)
+        except (EOFError, pickle.UnpicklingError):
+            code = process.wait()
+            if not timer.is_alive() and code < 0:
+                raise unreadable("Filen tog för lång tid att läsa och avbröts.") from None
             raise unreadable(
                 "Arbetsboken kunde inte läsas (läsaren avbröts, troligen ett orimligt stort blad).",
-                exit_code=process.exitcode,
+                exit_code=code,
             ) from None
         if kind == "item":
             yield payload
@@ -87,4 +78,31 @@ def _receive(receiver, process, seconds: float) -> Iterator:
         elif kind == "error":
             raise payload
         else:
-            raise unreadable("Arbetsboken kunde inte läsas.", reason=payload.splitlines()[0][:200])
+            raise unreadable("Arbetsboken kunde inte läsas.", reason=str(payload)[:200])
+
+
+def _child_main() -> None:
+    target, args, memory_bytes = pickle.load(sys.stdin.buffer)
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but pickles may reach the pipe
+
+    def send(kind, payload):
+        pickle.dump((kind, payload), out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    try:
+        for message in target(*args):
+            send("item", message)
+        send("done", None)
+    except ImportFileError as exc:
+        send("error", exc)
+    except MemoryError:
+        send("error", unreadable("Filen kräver för mycket minne för att läsas."))
+    except Exception as exc:  # noqa: BLE001 - any reader crash becomes a clean refusal
+        send("crash", f"{type(exc).__name__}: {exc}")
+    out.flush()
+
+
+if __name__ == "__main__":
+    _child_main()

@@ -9,9 +9,11 @@ that cannot be read (``problem``), in the order the verdict rules need.
 
 from __future__ import annotations
 
+import resource
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -33,6 +35,10 @@ PROBLEM_ORDER = (
 
 
 class ParsedRow(NamedTuple):
+    """One data row, cleaned. On the wire from the reader child it is a plain
+    tuple in this field order (pickling NamedTuples costs six times as much);
+    :func:`parsed_rows` turns a received batch back into ParsedRows."""
+
     sheet: str
     row: int  # Excel's 1-based row number
     article_number: str | None
@@ -51,6 +57,14 @@ class ParsedRow(NamedTuple):
     problem: tuple[str, str, str] | None  # (kind, column header, message)
 
 
+_as_parsed_row = partial(tuple.__new__, ParsedRow)
+
+
+def parsed_rows(batch: list[tuple]) -> list[ParsedRow]:
+    """A batch as received from :func:`read_price_list`, as ParsedRows (at C speed)."""
+    return list(map(_as_parsed_row, batch))
+
+
 @dataclass(frozen=True)
 class SheetLayout:
     name: str
@@ -66,10 +80,11 @@ class ReadSummary:
     skipped_rows: int = 0
     skipped_sheets: list[str] = field(default_factory=list)
     colour_counts: Counter = field(default_factory=Counter)
+    peak_rss_mb: float = 0.0  # of the process that read the file
 
 
 def read_price_list(path: Path, profile: SupplierProfile, others: tuple[SupplierProfile, ...] = ()) -> Iterator:
-    """Yield SheetLayout, lists of ParsedRow, then one ReadSummary.
+    """Yield SheetLayout, lists of ParsedRow-shaped tuples, then one ReadSummary.
 
     Raises ImportFileError when a sheet has a header missing a required column,
     when no sheet has a header, or when the headers fit another supplier's
@@ -91,6 +106,7 @@ def read_price_list(path: Path, profile: SupplierProfile, others: tuple[Supplier
             "Ingen flik i arbetsboken har en igenkännbar rubrikrad för en prislista.",
             skipped_sheets=summary.skipped_sheets,
         )
+    summary.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     yield summary
 
 
@@ -236,33 +252,46 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
     widest = max([idx[f] for f in present] + [-1])
     i_article, i_class, i_price = idx["article_number"], idx["compression_class"], idx["price"]
     i_from, i_to = idx.get("valid_from", -1), idx.get("valid_to", -1)
+    positions = [idx[f] for f in present]
     colour_counts = summary.colour_counts
     classes = state.class_cache
+    seen = state.seen
 
-    def parse(row, number) -> ParsedRow:
+    def parse(row, number) -> tuple:
         width = len(row)
-        texts = [None] * len(_TEXT_FIELDS)
-        raw_texts = pick_texts(row) if widest < width else _pick_padded(row, [idx[f] for f in present])
-        for slot, raw in zip(slots, raw_texts):
+        texts = [None] * 8
+        for slot, raw in zip(slots, pick_texts(row) if widest < width else _pick_padded(row, positions)):
             texts[slot] = (raw.strip() or None) if raw.__class__ is str else values.text(raw)
         gtin, model, name, garment, size, length, colour, code = texts
-        article = values.article_number(row[i_article]) if i_article < width else None
-        problems = []
-        _check_article(article, sheet, number, state, cols, problems)
+        raw_article = row[i_article] if i_article < width else ""
+        article = (raw_article.strip() or None) if raw_article.__class__ is str else values.text(raw_article)
+        if article is not None and article.endswith(".0"):
+            article = values.article_number(article)
         raw_class = row[i_class] if i_class < width else ""
         klass = classes.get(raw_class, ...)
         if klass is ...:
             klass = classes[raw_class] = _class_or_none(raw_class)
-        if klass is None:
-            problems.append(("unknown_compression_class", cols["compression_class"],
-                             f"okänd kompressionsklass {_quote(raw_class)}"))
-        price = _price(row[i_price] if i_price < width else "", cols, problems)
-        valid_from = _date(row[i_from], "valid_from", cols, problems) if 0 <= i_from < width else None
-        valid_to = _date(row[i_to], "valid_to", cols, problems) if 0 <= i_to < width else None
+        raw_price = row[i_price] if i_price < width else ""
+        price = _fast_price(raw_price)
+        valid_from = row[i_from] if 0 <= i_from < width else None
+        valid_to = row[i_to] if 0 <= i_to < width else None
         colour_counts[(colour, code)] += 1
-        problem = min(problems, key=_problem_rank) if problems else None
-        return ParsedRow(sheet, number, article, gtin, model, name, klass, garment,
-                         size, length, colour, code, price, valid_from, valid_to, problem)
+        problem = None
+        if article is None or article in seen or klass is None or price is None or valid_from or valid_to:
+            problems = []
+            _check_article(article, sheet, number, state, cols, problems)
+            if klass is None:
+                problems.append(("unknown_compression_class", cols["compression_class"],
+                                 f"okänd kompressionsklass {_quote(raw_class)}"))
+            if price is None:
+                price = _price(raw_price, cols, problems)
+            valid_from = _date(valid_from, "valid_from", cols, problems) if valid_from else None
+            valid_to = _date(valid_to, "valid_to", cols, problems) if valid_to else None
+            problem = min(problems, key=_problem_rank) if problems else None
+        else:
+            seen[article] = (sheet, number)
+        return (sheet, number, article, gtin, model, name, klass, garment,
+                size, length, colour, code, price, valid_from, valid_to, problem)
 
     return parse
 
@@ -308,12 +337,17 @@ def _check_article(article, sheet, number, state, cols, problems) -> None:
         )
 
 
-def _price(raw, cols, problems):
+def _fast_price(raw):
+    """Öre for a plain float price of whole öre; None sends the value to the full parser."""
     if raw.__class__ is float and 0 <= raw < 1e12:
         hundredfold = raw * 100
         whole = round(hundredfold)
-        if abs(hundredfold - whole) < 1e-6:  # a whole number of öre: skip Decimal
+        if abs(hundredfold - whole) < 1e-6:
             return whole
+    return None
+
+
+def _price(raw, cols, problems):
     try:
         return int(values.price(raw) * 100)
     except values.ValueProblem as exc:

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from importers.isolation import ChildLimits, stream_from_child
-from importers.pricelist import PROBLEM_ORDER, ParsedRow, ReadSummary, SheetLayout, read_price_list
+from importers.pricelist import PROBLEM_ORDER, ParsedRow, ReadSummary, SheetLayout, parsed_rows, read_price_list
 from importers.workbook import check_workbook
 
 from ..audit.service import record
@@ -43,6 +43,7 @@ class ImportResult:
     unknown_colours: list[dict]
     errors: list[dict] = field(default_factory=list)
     sheets: list[dict] = field(default_factory=list)
+    reader_peak_mb: float = 0.0  # peak memory of the reading child process (0 when nothing was read)
 
 
 def import_price_list(
@@ -74,13 +75,15 @@ def import_price_list(
     others = tuple(profiles().values())
     limits = _child_limits()
     stream = stream_from_child(read_price_list, path, profile, others, limits=limits)
-    _judge_and_store(session, draft, stream, terms, progress)
+    reader_peak_mb = _judge_and_store(session, draft, stream, terms, progress)
     if not dry_run:
         _supersede_older_drafts(session, draft)
         record(session, actor=actor, action="pricelist.import", object_type="pricelist_import",
                object_id=draft.id, supplier=draft.supplier, sha256=digest, data_rows=draft.data_rows,
                allowed=draft.allowed)
-    return summarise(session, draft, status="dry_run" if dry_run else "draft")
+    result = summarise(session, draft, status="dry_run" if dry_run else "draft")
+    result.reader_peak_mb = reader_peak_mb
+    return result
 
 
 def _child_limits() -> ChildLimits:
@@ -143,7 +146,7 @@ class _Tally:
     expected: int = 0
 
 
-def _judge_and_store(session, draft: PriceListImport, stream, terms: SupplierTerms, progress) -> None:
+def _judge_and_store(session, draft: PriceListImport, stream, terms: SupplierTerms, progress) -> float:
     tally = _Tally()
     layouts: list[dict] = []
     summary: ReadSummary | None = None
@@ -154,28 +157,38 @@ def _judge_and_store(session, draft: PriceListImport, stream, terms: SupplierTer
         elif isinstance(message, ReadSummary):
             summary = message
         else:
-            store.insert_rows(session, [_judged(draft.id, row, terms, tally) for row in message])
+            _store_batch(session, draft.id, parsed_rows(message), terms, tally)
             tally.rows += len(message)
             if progress:
                 progress(tally.rows, max(tally.expected, tally.rows))
     _finish(draft, tally, layouts, summary, terms)
     session.flush()
+    return summary.peak_rss_mb
 
 
-def _judged(import_id: int, row: ParsedRow, terms: SupplierTerms, tally: _Tally) -> tuple:
-    verdict, base, _procured = judge(row, terms)
-    tally.verdicts[verdict] += 1
-    problem = row.problem
-    if problem is not None:
-        tally.invalid[problem[0]] += 1
-    elif verdict is Verdict.non_base_colour:
-        tally.non_base[(row.colour, row.colour_code)] += 1
-    kind, column, message = problem if problem is not None else (None, None, None)
-    return (
-        import_id, row.sheet, row.row, row.article_number, row.gtin, row.model, row.name,
-        row.compression_class, row.garment_type, row.size, row.length, row.colour, row.colour_code, base,
-        row.price_ore, row.valid_from, row.valid_to, verdict.value, kind, column, message,
-    )
+def _store_batch(session, import_id: int, rows: list[ParsedRow], terms: SupplierTerms, tally: _Tally) -> None:
+    """Judge a batch and write it: full rows, and short ones for models outside the contract."""
+    full, short = [], []
+    verdicts = tally.verdicts
+    for row in rows:
+        verdict, base, _procured = judge(row, terms)
+        verdicts[verdict] += 1
+        if verdict is Verdict.not_procured:
+            short.append((import_id, row.sheet, row.row, row.article_number, row.model, row.compression_class,
+                          row.price_ore, NOT_PROCURED))
+            continue
+        problem = row.problem
+        if problem is not None:
+            tally.invalid[problem[0]] += 1
+        elif verdict is Verdict.non_base_colour:
+            tally.non_base[(row.colour, row.colour_code)] += 1
+        full.append((import_id, *row[:12], base, *row[12:15], verdict.value,
+                     *(problem if problem is not None else (None, None, None))))
+    store.insert_rows(session, full)
+    store.insert_short_rows(session, short)
+
+
+NOT_PROCURED = Verdict.not_procured.value
 
 
 def _finish(draft, tally: _Tally, layouts, summary: ReadSummary, terms) -> None:

@@ -7,47 +7,53 @@ session's own connection, so a failure rolls back with everything else.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 from sqlalchemy.orm import Session
 
-from .models import ROW_COLUMNS, PriceListRow
+from .models import ROW_COLUMNS, SHORT_ROW_COLUMNS, PriceListRow
 
-TABLE = PriceListRow.__tablename__
-_INSERT = f"INSERT INTO {TABLE} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' for _ in ROW_COLUMNS)})"
-_COPY = f"COPY {TABLE} ({', '.join(ROW_COLUMNS)}) FROM STDIN"
-_DATE_COLUMNS = tuple(i for i, c in enumerate(ROW_COLUMNS) if c in ("valid_from", "valid_to"))
+# SQLAlchemy's Date type stores ISO text on SQLite; rows written past it need
+# the same. (The driver's own default date adapter is deprecated.)
+sqlite3.register_adapter(date, date.isoformat)
+
+
+class BulkStatement:
+    """One INSERT (SQLite) or COPY (PostgreSQL) for a fixed column list."""
+
+    def __init__(self, columns: tuple[str, ...]):
+        table = PriceListRow.__tablename__
+        names = ", ".join(columns)
+        self.insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
+        self.copy = f"COPY {table} ({names}) FROM STDIN"
+
+    def write(self, session: Session, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        connection = session.connection()
+        driver = connection.connection.driver_connection
+        if connection.dialect.name == "postgresql":
+            with driver.cursor() as cursor, cursor.copy(self.copy) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor = driver.cursor()
+            try:
+                cursor.executemany(self.insert, rows)
+            finally:
+                cursor.close()
+
+
+_FULL = BulkStatement(ROW_COLUMNS)
+_SHORT = BulkStatement(SHORT_ROW_COLUMNS)
 
 
 def insert_rows(session: Session, rows: list[tuple]) -> None:
-    """Insert row tuples (in ROW_COLUMNS order) on the session's connection."""
-    if not rows:
-        return
-    connection = session.connection()
-    driver = connection.connection.driver_connection
-    if connection.dialect.name == "postgresql":
-        _copy(driver, rows)
-    else:
-        cursor = driver.cursor()
-        try:
-            cursor.executemany(_INSERT, [_sqlite_row(r) for r in rows])
-        finally:
-            cursor.close()
+    """Insert full row tuples, in ROW_COLUMNS order, on the session's connection."""
+    _FULL.write(session, rows)
 
 
-def _sqlite_row(row: tuple) -> tuple:
-    # SQLAlchemy's Date type stores ISO text on SQLite; the driver's own
-    # date adapter is deprecated, so dates are converted here.
-    if row[_DATE_COLUMNS[0]] is None and row[_DATE_COLUMNS[1]] is None:
-        return row
-    items = list(row)
-    for i in _DATE_COLUMNS:
-        if isinstance(items[i], date):
-            items[i] = items[i].isoformat()
-    return tuple(items)
-
-
-def _copy(driver, rows: list[tuple]) -> None:
-    with driver.cursor() as cursor, cursor.copy(_COPY) as copy:
-        for row in rows:
-            copy.write_row(row)
+def insert_short_rows(session: Session, rows: list[tuple]) -> None:
+    """Insert not-procured row tuples, in SHORT_ROW_COLUMNS order."""
+    _SHORT.write(session, rows)
