@@ -35,7 +35,10 @@ def main():
 
 
 actor_option = click.option(
-    "--actor", envvar="CATALOG_ACTOR", default=lambda: os.environ.get("USER") or "cli", show_default="$USER",
+    "--actor",
+    envvar="CATALOG_ACTOR",
+    default=lambda: os.environ.get("USER") or "cli",
+    show_default="$USER",
     help="Who is acting (recorded in the audit log). Also CATALOG_ACTOR.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
@@ -63,8 +66,9 @@ def transactional(command):
             db.session.rollback()
             code = getattr(error, "code", None) or getattr(error, "kind", "error")
             if as_json:
-                emit_json({"error": {"code": code, "message": error.message,
-                                     "details": getattr(error, "details", None)}})
+                emit_json(
+                    {"error": {"code": code, "message": error.message, "details": getattr(error, "details", None)}}
+                )
             click.echo(f"Fel: {error.message}", err=True)
             sys.exit(1)
 
@@ -88,8 +92,7 @@ class Progress:
             return
         self.last, self.shown = now, True
         share = f" ({100 * done // expected} %)" if expected else ""
-        click.echo(f"\r{self.label}: {done:,} av cirka {expected:,} rader{share}".replace(",", " "),
-                   err=True, nl=False)
+        click.echo(f"\r{self.label}: {done:,} av cirka {expected:,} rader{share}".replace(",", " "), err=True, nl=False)
 
     def close(self) -> None:
         if self.shown:

@@ -58,5 +58,5 @@ def normalise_database_uri(uri: str) -> str:
     """Use psycopg 3 for plain postgresql:// URLs."""
     for prefix in ("postgresql://", "postgres://"):
         if uri.startswith(prefix):
-            return "postgresql+psycopg://" + uri[len(prefix):]
+            return "postgresql+psycopg://" + uri[len(prefix) :]
     return uri

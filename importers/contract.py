@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from . import values
-from .errors import ImportFileError, unreadable
+from .errors import ImportFileError
 from .profiles import header_key
 from .workbook import iter_sheets
 
@@ -105,8 +105,9 @@ def _columns(rows, wanted: dict, required, sheet: str, data: ContractData) -> di
                 break
     for field_name in required:
         if field_name not in found:
-            data.errors.append({"sheet": sheet, "row": 1, "column": wanted[field_name][0],
-                                "message": "kolumnen saknas"})
+            data.errors.append(
+                {"sheet": sheet, "row": 1, "column": wanted[field_name][0], "message": "kolumnen saknas"}
+            )
     return found if all(f in found for f in required) else None
 
 
@@ -123,8 +124,14 @@ def _read_models(rows, data: ContractData) -> None:
             continue
         key = (model.supplier.casefold(), values.normalise_key(model.model_number))
         if key in seen:
-            data.errors.append({"sheet": ASSORTMENT_SHEET, "row": number, "column": rows[0][cols["model_number"]],
-                                "message": f"modellen finns redan på rad {seen[key]}"})
+            data.errors.append(
+                {
+                    "sheet": ASSORTMENT_SHEET,
+                    "row": number,
+                    "column": rows[0][cols["model_number"]],
+                    "message": f"modellen finns redan på rad {seen[key]}",
+                }
+            )
             continue
         seen[key] = number
         data.models.append(model)
@@ -136,8 +143,7 @@ def _model(row, number, cols, header, data) -> ContractModel | None:
         return row[i] if i is not None and i < len(row) else ""
 
     def fail(name, message):
-        data.errors.append({"sheet": ASSORTMENT_SHEET, "row": number, "column": header[cols[name]],
-                            "message": message})
+        data.errors.append({"sheet": ASSORTMENT_SHEET, "row": number, "column": header[cols[name]], "message": message})
 
     supplier, model_number = values.text(cell("supplier")), values.text(cell("model_number"))
     if not supplier or not model_number:
@@ -166,11 +172,18 @@ def _model(row, number, cols, header, data) -> ContractModel | None:
             fail("compression_class", "okänd kompressionsklass")
             return None
     return ContractModel(
-        supplier=supplier, position=values.article_number(cell("position")) or "",
-        model_number=model_number, name=values.text(cell("name")), iso_code=values.text(cell("iso_code")),
-        compression_class=klass, garment_type=values.text(cell("garment_type")),
-        made_to_measure=bool(parsed["made_to_measure"]), price_ore=parsed["price"],
-        valid_from=parsed["valid_from"], valid_to=parsed["valid_to"], row=number,
+        supplier=supplier,
+        position=values.article_number(cell("position")) or "",
+        model_number=model_number,
+        name=values.text(cell("name")),
+        iso_code=values.text(cell("iso_code")),
+        compression_class=klass,
+        garment_type=values.text(cell("garment_type")),
+        made_to_measure=bool(parsed["made_to_measure"]),
+        price_ore=parsed["price"],
+        valid_from=parsed["valid_from"],
+        valid_to=parsed["valid_to"],
+        row=number,
     )
 
 
@@ -194,7 +207,13 @@ def _read_colours(rows, data: ContractData) -> None:
             key = (supplier.casefold(), values.colour_key(name))
             holder = owner.get(key)
             if holder and holder[0] != base:
-                data.errors.append({"sheet": COLOUR_SHEET, "row": number, "column": rows[0][cols["names"]],
-                                    "message": f"{name!r} står redan under basfärgen {holder[0]} (rad {holder[1]})"})
+                data.errors.append(
+                    {
+                        "sheet": COLOUR_SHEET,
+                        "row": number,
+                        "column": rows[0][cols["names"]],
+                        "message": f"{name!r} står redan under basfärgen {holder[0]} (rad {holder[1]})",
+                    }
+                )
             owner.setdefault(key, (base, number))
         data.colours.append(ContractColour(supplier, base, names, number))

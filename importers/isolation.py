@@ -30,9 +30,7 @@ class ChildLimits:
     seconds: float = 600.0
 
 
-def stream_from_child(
-    target: Callable[..., Iterator], *args, limits: ChildLimits = ChildLimits()
-) -> Iterator:
+def stream_from_child(target: Callable[..., Iterator], *args, limits: ChildLimits = ChildLimits()) -> Iterator:
     """Yield what ``target(*args)`` yields, computed in a child process.
 
     Raises the child's ImportFileError as is; a child that crashes, dies (for
@@ -41,7 +39,9 @@ def stream_from_child(
     """
     process = subprocess.Popen(
         [sys.executable, "-m", "importers.isolation"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
     )
     timer = threading.Timer(limits.seconds, process.kill)
@@ -99,7 +99,7 @@ def _child_main() -> None:
         send("error", exc)
     except MemoryError:
         send("error", unreadable("Filen kräver för mycket minne för att läsas."))
-    except Exception as exc:  # noqa: BLE001 - any reader crash becomes a clean refusal
+    except Exception as exc:
         send("crash", f"{type(exc).__name__}: {exc}")
     out.flush()
 

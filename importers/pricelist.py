@@ -186,7 +186,11 @@ def _missing_columns(sheet_name, number, row, profile) -> ImportFileError:
     return unreadable(
         f"Flik {sheet_name!r} rad {number}: obligatorisk kolumn saknas ({', '.join(missing)}). "
         f"Rubriker i filen: {', '.join(found)}. Namn som prövades: {tried_text}.",
-        sheet=sheet_name, row=number, missing=missing, headers_found=found, names_tried=tried,
+        sheet=sheet_name,
+        row=number,
+        missing=missing,
+        headers_found=found,
+        names_tried=tried,
     )
 
 
@@ -260,7 +264,8 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
     def parse(row, number) -> tuple:
         width = len(row)
         texts = [None] * 8
-        for slot, raw in zip(slots, pick_texts(row) if widest < width else _pick_padded(row, positions)):
+        picked = pick_texts(row) if widest < width else _pick_padded(row, positions)
+        for slot, raw in zip(slots, picked, strict=True):
             texts[slot] = (raw.strip() or None) if raw.__class__ is str else values.text(raw)
         gtin, model, name, garment, size, length, colour, code = texts
         raw_article = row[i_article] if i_article < width else ""
@@ -281,8 +286,13 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
             problems = []
             _check_article(article, sheet, number, state, cols, problems)
             if klass is None:
-                problems.append(("unknown_compression_class", cols["compression_class"],
-                                 f"okänd kompressionsklass {_quote(raw_class)}"))
+                problems.append(
+                    (
+                        "unknown_compression_class",
+                        cols["compression_class"],
+                        f"okänd kompressionsklass {_quote(raw_class)}",
+                    )
+                )
             if price is None:
                 price = _price(raw_price, cols, problems)
             valid_from = _date(valid_from, "valid_from", cols, problems) if valid_from else None
@@ -290,8 +300,24 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
             problem = min(problems, key=_problem_rank) if problems else None
         else:
             seen[article] = (sheet, number)
-        return (sheet, number, article, gtin, model, name, klass, garment,
-                size, length, colour, code, price, valid_from, valid_to, problem)
+        return (
+            sheet,
+            number,
+            article,
+            gtin,
+            model,
+            name,
+            klass,
+            garment,
+            size,
+            length,
+            colour,
+            code,
+            price,
+            valid_from,
+            valid_to,
+            problem,
+        )
 
     return parse
 
@@ -332,8 +358,11 @@ def _check_article(article, sheet, number, state, cols, problems) -> None:
         state.seen[article] = (sheet, number)
     else:
         problems.append(
-            ("duplicate_article_number", column,
-             f"artikelnummer {article} förekommer redan på flik {first[0]!r} rad {first[1]}")
+            (
+                "duplicate_article_number",
+                column,
+                f"artikelnummer {article} förekommer redan på flik {first[0]!r} rad {first[1]}",
+            )
         )
 
 

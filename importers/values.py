@@ -17,9 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 EXCEL_EPOCH = date(1899, 12, 30)
 _WHITESPACE = re.compile(r"\s+")
 _CURRENCY = re.compile(r"(?i)\s*(?:kr\.?|sek|:-)\s*$|^\s*(?:sek|kr)\s*")
-_CLASS = re.compile(
-    r"(?i)^(?:ccl|kkl|kl|k|class|klasse|klass|kompressionsklass(?:e)?)?\s*\.?\s*([1-4])$"
-)
+_CLASS = re.compile(r"(?i)^(?:ccl|kkl|kl|k|class|klasse|klass|kompressionsklass(?:e)?)?\s*\.?\s*([1-4])$")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 ONE_ORE = Decimal("0.01")
 

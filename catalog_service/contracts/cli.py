@@ -25,13 +25,20 @@ def contract():
 def load(path, as_json, actor):
     """Load a contract workbook and make it the active contract."""
     configured = current_app.config.get("CONTRACT_START")
-    loaded = load_contract(db.session, path, actor=actor, filename=path.name,
-                           contract_start=date.fromisoformat(configured) if configured else None)
+    loaded = load_contract(
+        db.session,
+        path,
+        actor=actor,
+        filename=path.name,
+        contract_start=date.fromisoformat(configured) if configured else None,
+    )
     per_supplier: dict[str, int] = {}
     for model in loaded.models:
         per_supplier[model.supplier] = per_supplier.get(model.supplier, 0) + 1
     payload = {
-        "contract_id": loaded.id, "sha256": loaded.sha256, "start": loaded.start_date.isoformat(),
+        "contract_id": loaded.id,
+        "sha256": loaded.sha256,
+        "start": loaded.start_date.isoformat(),
         "end": loaded.end_date.isoformat() if loaded.end_date else None,
         "procured_models": per_supplier,
         "base_colours": {s: [b.name for b in loaded.base_colours if b.supplier == s] for s in per_supplier},

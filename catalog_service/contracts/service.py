@@ -25,8 +25,9 @@ def supplier_code(name: str) -> str:
     return normalise_key(name).replace(" ", "-")
 
 
-def load_contract(session: Session, path: Path, *, actor: str, filename: str | None = None,
-                  contract_start: date | None = None) -> Contract:
+def load_contract(
+    session: Session, path: Path, *, actor: str, filename: str | None = None, contract_start: date | None = None
+) -> Contract:
     """Read a contract workbook and make it the active contract.
 
     The previous active contract is deactivated in the same transaction.
@@ -39,29 +40,52 @@ def load_contract(session: Session, path: Path, *, actor: str, filename: str | N
     ends = [m.valid_to for m in data.models if m.valid_to]
     session.execute(update(Contract).where(Contract.active.is_(True)).values(active=False))
     contract = Contract(
-        filename=filename or path.name, sha256=_sha256(path), start_date=start,
-        end_date=max(ends) if ends else None, active=True, loaded_by=actor,
+        filename=filename or path.name,
+        sha256=_sha256(path),
+        start_date=start,
+        end_date=max(ends) if ends else None,
+        active=True,
+        loaded_by=actor,
     )
     _fill(contract, data)
     session.add(contract)
     session.flush()
-    record(session, actor=actor, action="contract.load", object_type="contract", object_id=contract.id,
-           sha256=contract.sha256, models=len(contract.models), base_colours=len(contract.base_colours))
+    record(
+        session,
+        actor=actor,
+        action="contract.load",
+        object_type="contract",
+        object_id=contract.id,
+        sha256=contract.sha256,
+        models=len(contract.models),
+        base_colours=len(contract.base_colours),
+    )
     return contract
 
 
 def _fill(contract: Contract, data: ContractData) -> None:
     for m in data.models:
-        contract.models.append(ProcuredModel(
-            supplier=supplier_code(m.supplier), supplier_name=m.supplier, position=m.position,
-            model_number=m.model_number, model_key=normalise_key(m.model_number), name=m.name,
-            iso_code=m.iso_code, compression_class=m.compression_class, garment_type=m.garment_type,
-            made_to_measure=m.made_to_measure, price_ore=m.price_ore, valid_from=m.valid_from,
-            valid_to=m.valid_to,
-        ))
+        contract.models.append(
+            ProcuredModel(
+                supplier=supplier_code(m.supplier),
+                supplier_name=m.supplier,
+                position=m.position,
+                model_number=m.model_number,
+                model_key=normalise_key(m.model_number),
+                name=m.name,
+                iso_code=m.iso_code,
+                compression_class=m.compression_class,
+                garment_type=m.garment_type,
+                made_to_measure=m.made_to_measure,
+                price_ore=m.price_ore,
+                valid_from=m.valid_from,
+                valid_to=m.valid_to,
+            )
+        )
     for c in data.colours:
-        contract.base_colours.append(BaseColour(supplier=supplier_code(c.supplier), name=c.base_colour,
-                                                supplier_names=list(c.names)))
+        contract.base_colours.append(
+            BaseColour(supplier=supplier_code(c.supplier), name=c.base_colour, supplier_names=list(c.names))
+        )
 
 
 def _sha256(path: Path) -> str:
@@ -84,7 +108,8 @@ def supplier_terms(contract: Contract, supplier: str) -> SupplierTerms:
     """What the contract says about one supplier, as plain data for the verdict rules."""
     models = {
         m.model_key: ProcuredTerms(m.model_number, m.position, m.price_ore, m.made_to_measure)
-        for m in contract.models if m.supplier == supplier
+        for m in contract.models
+        if m.supplier == supplier
     }
     colours: dict[str, str] = {}
     for base in contract.base_colours:

@@ -28,8 +28,14 @@ class PriceLists(MethodView):
             path = Path(folder) / "upload.xlsx"
             upload.save(path)
             try:
-                result = import_price_list(db.session, path, form["supplier"], actor=current_actor(),
-                                           filename=upload.filename, dry_run=form["dry_run"])
+                result = import_price_list(
+                    db.session,
+                    path,
+                    form["supplier"],
+                    actor=current_actor(),
+                    filename=upload.filename,
+                    dry_run=form["dry_run"],
+                )
             except Exception:
                 db.session.rollback()
                 raise

@@ -26,8 +26,9 @@ def import_(path, supplier, dry_run, as_json, actor):
     """Import a supplier's price list as a draft and judge every row."""
     progress = Progress("Importerar")
     try:
-        result = import_price_list(db.session, path, supplier, actor=actor, filename=path.name,
-                                   dry_run=dry_run, progress=progress)
+        result = import_price_list(
+            db.session, path, supplier, actor=actor, filename=path.name, dry_run=dry_run, progress=progress
+        )
     finally:
         progress.close()
     summary = ImportSummarySchema().dump(result)
@@ -39,9 +40,15 @@ def import_(path, supplier, dry_run, as_json, actor):
 
 def _report(summary: dict) -> None:
     excluded = ", ".join(f"{k} {v}" for k, v in summary["excluded"].items())
-    status = {"draft": "sparad som utkast", "dry_run": "provkörning, inget sparat",
-              "unchanged": "filen är redan inläst, inget nytt skapat"}[summary["status"]]
-    click.echo(f"{summary['supplier']}: {summary['data_rows']} datarader, {summary['allowed']} tillåtna; "
-               f"uteslutna: {excluded} ({status}).", err=True)
+    status = {
+        "draft": "sparad som utkast",
+        "dry_run": "provkörning, inget sparat",
+        "unchanged": "filen är redan inläst, inget nytt skapat",
+    }[summary["status"]]
+    click.echo(
+        f"{summary['supplier']}: {summary['data_rows']} datarader, {summary['allowed']} tillåtna; "
+        f"uteslutna: {excluded} ({status}).",
+        err=True,
+    )
     if summary["unknown_colours"]:
         click.echo(f"Okända färger att granska: {', '.join(summary['unknown_colours'])}", err=True)

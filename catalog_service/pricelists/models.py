@@ -11,7 +11,7 @@ from ..models import utcnow
 from .verdicts import Verdict
 
 
-class ImportStatus(str, enum.Enum):
+class ImportStatus(enum.StrEnum):
     draft = "draft"  # waiting for review
     superseded = "superseded"  # a newer draft of the same supplier replaced it
     published = "published"
@@ -93,11 +93,36 @@ class PriceListRow(db.Model):
 
 # Column order of the bulk writer: ParsedRow's first 12 fields, base colour, its next 3, the verdict.
 ROW_COLUMNS = (
-    "import_id", "sheet", "row_number", "article_number", "gtin", "model", "name", "compression_class",
-    "garment_type", "size", "length", "colour", "colour_code", "base_colour", "price_ore", "valid_from",
-    "valid_to", "verdict", "reason", "error_column", "error_message",
+    "import_id",
+    "sheet",
+    "row_number",
+    "article_number",
+    "gtin",
+    "model",
+    "name",
+    "compression_class",
+    "garment_type",
+    "size",
+    "length",
+    "colour",
+    "colour_code",
+    "base_colour",
+    "price_ore",
+    "valid_from",
+    "valid_to",
+    "verdict",
+    "reason",
+    "error_column",
+    "error_message",
 )
 # Columns kept for rows judged not_procured.
 SHORT_ROW_COLUMNS = (
-    "import_id", "sheet", "row_number", "article_number", "model", "compression_class", "price_ore", "verdict",
+    "import_id",
+    "sheet",
+    "row_number",
+    "article_number",
+    "model",
+    "compression_class",
+    "price_ore",
+    "verdict",
 )

@@ -43,8 +43,9 @@ class ImportSummarySchema(Schema):
     excluded = fields.Dict(keys=fields.String(validate=validate.OneOf(REASONS)), values=fields.Integer())
     invalid_by_kind = fields.Dict(keys=fields.String(), values=fields.Integer())
     unknown_colours = fields.Method("_unknown_names", metadata={"description": "colour values to review"})
-    unknown_colour_details = fields.Function(lambda result: result.unknown_colours,
-                                             metadata={"description": "value, code and row count"})
+    unknown_colour_details = fields.Function(
+        lambda result: result.unknown_colours, metadata={"description": "value, code and row count"}
+    )
     errors = fields.List(fields.Nested(ImportErrorSchema))
     sheets = fields.List(fields.Nested(SheetSchema))
 

@@ -47,8 +47,14 @@ class ImportResult:
 
 
 def import_price_list(
-    session: Session, path: Path, supplier: str, *, actor: str, filename: str | None = None,
-    dry_run: bool = False, progress: ProgressCallback | None = None,
+    session: Session,
+    path: Path,
+    supplier: str,
+    *,
+    actor: str,
+    filename: str | None = None,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
 ) -> ImportResult:
     """Import a price list as the supplier's new draft, judging every data row.
 
@@ -67,7 +73,10 @@ def import_price_list(
         return summarise(session, existing, status="unchanged")
     terms = supplier_terms(contract, profile.code)
     draft = PriceListImport(
-        supplier=profile.code, status=ImportStatus.draft, contract_id=contract.id, created_by=actor,
+        supplier=profile.code,
+        status=ImportStatus.draft,
+        contract_id=contract.id,
+        created_by=actor,
         source_file=_source_file(session, path, digest, filename),
     )
     session.add(draft)
@@ -78,9 +87,17 @@ def import_price_list(
     reader_peak_mb = _judge_and_store(session, draft, stream, terms, progress)
     if not dry_run:
         _supersede_older_drafts(session, draft)
-        record(session, actor=actor, action="pricelist.import", object_type="pricelist_import",
-               object_id=draft.id, supplier=draft.supplier, sha256=digest, data_rows=draft.data_rows,
-               allowed=draft.allowed)
+        record(
+            session,
+            actor=actor,
+            action="pricelist.import",
+            object_type="pricelist_import",
+            object_id=draft.id,
+            supplier=draft.supplier,
+            sha256=digest,
+            data_rows=draft.data_rows,
+            allowed=draft.allowed,
+        )
     result = summarise(session, draft, status="dry_run" if dry_run else "draft")
     result.reader_peak_mb = reader_peak_mb
     return result
@@ -112,9 +129,12 @@ def _same_file_import(session: Session, supplier: str, digest: str, contract_id:
     return session.scalar(
         select(PriceListImport)
         .join(SourceFile)
-        .where(PriceListImport.supplier == supplier, SourceFile.sha256 == digest,
-               PriceListImport.contract_id == contract_id,
-               PriceListImport.status != ImportStatus.superseded)
+        .where(
+            PriceListImport.supplier == supplier,
+            SourceFile.sha256 == digest,
+            PriceListImport.contract_id == contract_id,
+            PriceListImport.status != ImportStatus.superseded,
+        )
         .order_by(PriceListImport.id.desc())
         .limit(1)
     )
@@ -124,8 +144,9 @@ def _source_file(session: Session, path: Path, digest: str, filename: str | None
     source = session.scalar(select(SourceFile).where(SourceFile.sha256 == digest))
     if source is None:
         content = path.read_bytes()
-        source = SourceFile(sha256=digest, filename=_safe_name(filename or path.name), size=len(content),
-                            content=content)
+        source = SourceFile(
+            sha256=digest, filename=_safe_name(filename or path.name), size=len(content), content=content
+        )
         session.add(source)
     return source
 
@@ -174,16 +195,34 @@ def _store_batch(session, import_id: int, rows: list[ParsedRow], terms: Supplier
         verdict, base, _procured = judge(row, terms)
         verdicts[verdict] += 1
         if verdict is Verdict.not_procured:
-            short.append((import_id, row.sheet, row.row, row.article_number, row.model, row.compression_class,
-                          row.price_ore, NOT_PROCURED))
+            short.append(
+                (
+                    import_id,
+                    row.sheet,
+                    row.row,
+                    row.article_number,
+                    row.model,
+                    row.compression_class,
+                    row.price_ore,
+                    NOT_PROCURED,
+                )
+            )
             continue
         problem = row.problem
         if problem is not None:
             tally.invalid[problem[0]] += 1
         elif verdict is Verdict.non_base_colour:
             tally.non_base[(row.colour, row.colour_code)] += 1
-        full.append((import_id, *row[:12], base, *row[12:15], verdict.value,
-                     *(problem if problem is not None else (None, None, None))))
+        full.append(
+            (
+                import_id,
+                *row[:12],
+                base,
+                *row[12:15],
+                verdict.value,
+                *(problem if problem is not None else (None, None, None)),
+            )
+        )
     store.insert_rows(session, full)
     store.insert_short_rows(session, short)
 
@@ -205,8 +244,11 @@ def _finish(draft, tally: _Tally, layouts, summary: ReadSummary, terms) -> None:
 def _supersede_older_drafts(session: Session, draft: PriceListImport) -> None:
     session.execute(
         update(PriceListImport)
-        .where(PriceListImport.supplier == draft.supplier, PriceListImport.status == ImportStatus.draft,
-               PriceListImport.id != draft.id)
+        .where(
+            PriceListImport.supplier == draft.supplier,
+            PriceListImport.status == ImportStatus.draft,
+            PriceListImport.id != draft.id,
+        )
         .values(status=ImportStatus.superseded)
     )
 
@@ -214,20 +256,40 @@ def _supersede_older_drafts(session: Session, draft: PriceListImport) -> None:
 def summarise(session: Session, draft: PriceListImport, *, status: str) -> ImportResult:
     """The summary of a stored import, with its invalid rows as errors."""
     invalid = session.execute(
-        select(PriceListRow.sheet, PriceListRow.row_number, PriceListRow.error_column,
-               PriceListRow.error_message, PriceListRow.reason, PriceListRow.article_number)
+        select(
+            PriceListRow.sheet,
+            PriceListRow.row_number,
+            PriceListRow.error_column,
+            PriceListRow.error_message,
+            PriceListRow.reason,
+            PriceListRow.article_number,
+        )
         .where(PriceListRow.import_id == draft.id, PriceListRow.verdict == Verdict.invalid_row)
         .order_by(PriceListRow.id)
     ).all()
     errors = [
-        {"sheet": r.sheet, "row": r.row_number, "column": r.error_column, "message": r.error_message,
-         "kind": r.reason, "article_number": r.article_number}
+        {
+            "sheet": r.sheet,
+            "row": r.row_number,
+            "column": r.error_column,
+            "message": r.error_message,
+            "kind": r.reason,
+            "article_number": r.article_number,
+        }
         for r in invalid
     ]
     return ImportResult(
-        supplier=draft.supplier, status=status, import_id=None if status == "dry_run" else draft.id,
-        sha256=draft.source_file.sha256, data_rows=draft.data_rows, skipped_rows=draft.skipped_rows,
-        skipped_sheets=list(draft.skipped_sheets), allowed=draft.allowed, excluded=dict(draft.excluded),
-        invalid_by_kind=dict(draft.invalid_by_kind), unknown_colours=list(draft.unknown_colours),
-        errors=errors, sheets=list(draft.layout),
+        supplier=draft.supplier,
+        status=status,
+        import_id=None if status == "dry_run" else draft.id,
+        sha256=draft.source_file.sha256,
+        data_rows=draft.data_rows,
+        skipped_rows=draft.skipped_rows,
+        skipped_sheets=list(draft.skipped_sheets),
+        allowed=draft.allowed,
+        excluded=dict(draft.excluded),
+        invalid_by_kind=dict(draft.invalid_by_kind),
+        unknown_colours=list(draft.unknown_colours),
+        errors=errors,
+        sheets=list(draft.layout),
     )

@@ -11,15 +11,15 @@ import enum
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from importers.pricelist import ParsedRow
 from importers.values import colour_key, normalise_key
 
 
-class Verdict(str, enum.Enum):
+class Verdict(enum.StrEnum):
     allowed = "allowed"
     invalid_row = "invalid_row"
     not_procured = "not_procured"

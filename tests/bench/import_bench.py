@@ -40,8 +40,22 @@ def make_file(rows: int, folder: Path) -> tuple[Path, Path]:
         if not GENERATOR.exists():
             sys.exit(f"generator not found: {GENERATOR} (the shared/ folder is needed for this benchmark)")
         print(f"generating {rows} rows with make_fixtures.py …", file=sys.stderr)
-        subprocess.run([sys.executable, str(GENERATOR), "--scenario", "big", "--supplier", "medi",
-                        "--rows", str(rows), "--out", str(folder)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                str(GENERATOR),
+                "--scenario",
+                "big",
+                "--supplier",
+                "medi",
+                "--rows",
+                str(rows),
+                "--out",
+                str(folder),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return target, folder / "avtal-kompression-2026.xlsx"
 
 
@@ -69,16 +83,24 @@ def import_once(path: Path, contract: Path, database_url: str) -> dict:
         result = import_price_list(db.session, path, "medi", actor="bench")
         db.session.commit()
         seconds = time.perf_counter() - start
-    return {"seconds": seconds, "data_rows": result.data_rows, "allowed": result.allowed,
-            "reader_peak_mb": result.reader_peak_mb}
+    return {
+        "seconds": seconds,
+        "data_rows": result.data_rows,
+        "allowed": result.allowed,
+        "reader_peak_mb": result.reader_peak_mb,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=300_000)
     parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
-    parser.add_argument("--keep", type=Path, default=Path(tempfile.gettempdir()) / "catalog-bench",
-                        help="folder for the generated file (reused between runs)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "catalog-bench",
+        help="folder for the generated file (reused between runs)",
+    )
     args = parser.parse_args()
     args.keep.mkdir(parents=True, exist_ok=True)
     path, contract = make_file(args.rows, args.keep)
@@ -88,12 +110,16 @@ def main() -> None:
         figures = import_once(path, contract, url)
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = {
-        "file_rows": bare_rows, "data_rows": figures["data_rows"], "allowed": figures["allowed"],
-        "bare_calamine_read_s": round(bare_seconds, 2), "bare_calamine_peak_mb": round(bare_peak),
+        "file_rows": bare_rows,
+        "data_rows": figures["data_rows"],
+        "allowed": figures["allowed"],
+        "bare_calamine_read_s": round(bare_seconds, 2),
+        "bare_calamine_peak_mb": round(bare_peak),
         "import_s": round(figures["seconds"], 2),
         "rows_per_s": round(figures["data_rows"] / figures["seconds"]),
         "ratio_to_bare_read": round(figures["seconds"] / bare_seconds, 2),
-        "peak_rss_mb_service": round(own_peak), "peak_rss_mb_reader_child": round(figures["reader_peak_mb"]),
+        "peak_rss_mb_service": round(own_peak),
+        "peak_rss_mb_reader_child": round(figures["reader_peak_mb"]),
         "targets": {"ratio_to_bare_read": "<= 2.0", "peak_rss_mb": "<= 500"},
     }
     print(json.dumps(report, indent=2))

@@ -1,0 +1,116 @@
+"""Test fixtures: an app on a fresh database per test, on SQLite or on PostgreSQL.
+
+Set CATALOG_TEST_DATABASE_URL (a PostgreSQL server URL) to run the suite on
+PostgreSQL: a scratch database is created for the session and dropped after.
+Without it, every test gets a copy of a migrated SQLite template file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from catalog_service import create_app
+from catalog_service.config import normalise_database_uri
+from catalog_service.extensions import db
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = Path(os.environ.get("CATALOG_SAMPLES_DIR", ROOT.parent / "shared" / "samples"))
+POSTGRES_URL = os.environ.get("CATALOG_TEST_DATABASE_URL")
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A migrated database: a SQLite template file, or a scratch PostgreSQL database."""
+    if not POSTGRES_URL:
+        template = tmp_path_factory.mktemp("db") / "template.sqlite3"
+        _migrate(f"sqlite:///{template}")
+        yield {"kind": "sqlite", "template": template}
+        return
+    import psycopg
+
+    server = make_url(normalise_database_uri(POSTGRES_URL))
+    name = f"catalog_test_{uuid.uuid4().hex[:12]}"
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = server.set(database=name).render_as_string(hide_password=False)
+    _migrate(url)
+    yield {"kind": "postgresql", "url": url}
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path) -> str:
+    if database_template["kind"] == "sqlite":
+        copy = tmp_path / "catalog.sqlite3"
+        shutil.copyfile(database_template["template"], copy)
+        return f"sqlite:///{copy}"
+    return database_template["url"]
+
+
+@pytest.fixture
+def app(database_url, database_template, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+        }
+    )
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if database_template["kind"] == "postgresql":
+            _truncate_all()
+        db.engine.dispose()
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def samples() -> Path:
+    if not (SAMPLES / "expected.json").exists():
+        pytest.skip(f"the shared samples are not here ({SAMPLES}); these tests need ../shared/samples")
+    return SAMPLES
+
+
+@pytest.fixture
+def sample_contract(app, samples):
+    """The sample contract, loaded as the active contract."""
+    from catalog_service.contracts.service import load_contract
+
+    with app.app_context():
+        contract = load_contract(db.session, samples / "avtal-kompression-2026.xlsx", actor="upphandlare1")
+        db.session.commit()
+        return contract.id
