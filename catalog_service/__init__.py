@@ -41,6 +41,9 @@ def _register(app: Flask) -> None:
     from .pricelists.api import blp as pricelists_blp
 
     api.register_blueprint(pricelists_blp)
+    from .web.views import bp as web_bp
+
+    app.register_blueprint(web_bp)
     errors.register(app)
     from .cli import register_commands
 

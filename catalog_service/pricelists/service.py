@@ -18,6 +18,7 @@ from importers.workbook import check_workbook
 
 from ..audit.service import record
 from ..contracts.service import active_contract, supplier_terms
+from ..errors import NotFound
 from ..suppliers import profile_for, profiles
 from . import store
 from .models import ImportStatus, PriceListImport, PriceListRow, SourceFile
@@ -293,3 +294,19 @@ def summarise(session: Session, draft: PriceListImport, *, status: str) -> Impor
         errors=errors,
         sheets=list(draft.layout),
     )
+
+
+def get_import(session: Session, import_id: int) -> PriceListImport:
+    """One stored import. Raises NotFound."""
+    found = session.get(PriceListImport, import_id)
+    if found is None:
+        raise NotFound("import_not_found", f"Importen {import_id} finns inte.")
+    return found
+
+
+def list_imports(session: Session, *, supplier: str | None = None, limit: int = 50) -> list[PriceListImport]:
+    """The latest imports, newest first, optionally for one supplier."""
+    query = select(PriceListImport).order_by(PriceListImport.id.desc()).limit(limit)
+    if supplier:
+        query = query.where(PriceListImport.supplier == profile_for(supplier).code)
+    return list(session.scalars(query))
