@@ -80,6 +80,8 @@ def read_contract(path: Path) -> Iterator[ContractData]:
     if not data.errors:
         _read_models(sheets[ASSORTMENT_SHEET], data)
         _read_colours(sheets[COLOUR_SHEET], data)
+    if not data.errors and not data.models:
+        data.errors.append({"sheet": ASSORTMENT_SHEET, "row": 2, "column": None, "message": "inga modeller"})
     if data.errors:
         first = data.errors[0]
         where = f"{first['sheet']}" + (f" rad {first['row']}" if first["row"] else "")
@@ -90,6 +92,11 @@ def read_contract(path: Path) -> Iterator[ContractData]:
             {"errors": data.errors},
         )
     yield data
+
+
+def supplier_key(name: str) -> str:
+    """The form suppliers are told apart by; the same as the service's supplier code ('Rama AB' → 'rama-ab')."""
+    return values.normalise_key(name).replace(" ", "-")
 
 
 def _columns(rows, wanted: dict, required, sheet: str, data: ContractData) -> dict[str, int] | None:
@@ -122,7 +129,7 @@ def _read_models(rows, data: ContractData) -> None:
         model = _model(row, number, cols, rows[0], data)
         if model is None:
             continue
-        key = (model.supplier.casefold(), values.normalise_key(model.model_number))
+        key = (supplier_key(model.supplier), values.normalise_key(model.model_number))
         if key in seen:
             data.errors.append(
                 {
@@ -191,29 +198,30 @@ def _read_colours(rows, data: ContractData) -> None:
     cols = _columns(rows, COLOUR_COLUMNS, tuple(COLOUR_COLUMNS), COLOUR_SHEET, data)
     if cols is None:
         return
-    owner: dict[tuple[str, str], tuple[str, int]] = {}
+    owner: dict[tuple[str, str], tuple[str, int]] = {}  # (supplier, name or code) → (base colour, row)
+    bases: dict[tuple[str, str], int] = {}  # (supplier, base colour) → row
     for number, row in enumerate(rows[1:], start=2):
         supplier = values.text(row[cols["supplier"]])
         base = values.text(row[cols["base_colour"]])
         if not supplier and not base:
             continue
         if not supplier or not base:
-            column = rows[0][cols["supplier"] if not supplier else cols["base_colour"]]
-            data.errors.append({"sheet": COLOUR_SHEET, "row": number, "column": column, "message": "värde saknas"})
+            _colour_error(data, rows, cols, number, "supplier" if not supplier else "base_colour", "värde saknas")
+            continue
+        first = bases.setdefault((supplier_key(supplier), values.colour_key(base)), number)
+        if first != number:
+            _colour_error(data, rows, cols, number, "base_colour", f"basfärgen {base} finns redan på rad {first}")
             continue
         raw = values.text(row[cols["names"]]) or ""
         names = tuple(n.strip() for n in raw.split(",") if n.strip())
-        for name in (base, *names):
-            key = (supplier.casefold(), values.colour_key(name))
-            holder = owner.get(key)
-            if holder and holder[0] != base:
-                data.errors.append(
-                    {
-                        "sheet": COLOUR_SHEET,
-                        "row": number,
-                        "column": rows[0][cols["names"]],
-                        "message": f"{name!r} står redan under basfärgen {holder[0]} (rad {holder[1]})",
-                    }
-                )
-            owner.setdefault(key, (base, number))
+        for column, name in (("base_colour", base), *(("names", n) for n in names)):
+            holder = owner.setdefault((supplier_key(supplier), values.colour_key(name)), (base, number))
+            if holder[0] != base:
+                message = f"{name!r} står redan under basfärgen {holder[0]} (rad {holder[1]})"
+                _colour_error(data, rows, cols, number, column, message)
         data.colours.append(ContractColour(supplier, base, names, number))
+
+
+def _colour_error(data: ContractData, rows, cols, number: int, field_name: str, message: str) -> None:
+    column = rows[0][cols[field_name]]
+    data.errors.append({"sheet": COLOUR_SHEET, "row": number, "column": column, "message": message})

@@ -93,8 +93,12 @@ def read_price_list(path: Path, profile: SupplierProfile, others: tuple[Supplier
     summary = ReadSummary()
     state = _RowState()
     found_header = False
+    incomplete: ImportFileError | None = None
     for sheet_name, height, rows in iter_sheets(path):
         layout = _find_header(sheet_name, height, rows, profile, others)
+        if isinstance(layout, ImportFileError):
+            incomplete = incomplete or layout
+            layout = None
         if layout is None:
             summary.skipped_sheets.append(sheet_name)
             continue
@@ -102,6 +106,8 @@ def read_price_list(path: Path, profile: SupplierProfile, others: tuple[Supplier
         yield layout
         yield from _parse_sheet(layout, rows, state, summary)
     if not found_header:
+        if incomplete is not None:
+            raise incomplete
         raise unreadable(
             "Ingen flik i arbetsboken har en igenkännbar rubrikrad för en prislista.",
             skipped_sheets=summary.skipped_sheets,
@@ -113,7 +119,11 @@ def read_price_list(path: Path, profile: SupplierProfile, others: tuple[Supplier
 def _find_header(sheet_name, height, rows, profile, others):
     """Scan the first rows for the header; the layout, or None for a sheet without one.
 
-    Consumes ``rows`` up to and including the header row.
+    A sheet that names most of the required columns but misses one is a price
+    list with a missing column: that raises. A sheet with a few known names
+    (a change log: date, article, price) gives back its error instead, raised
+    only when no other sheet has a complete header. Consumes ``rows`` up to and
+    including the header row.
     """
     index = profile.header_index()
     scanned: list[list] = []
@@ -129,8 +139,12 @@ def _find_header(sheet_name, height, rows, profile, others):
         if len(scanned) >= profile.header_scan_rows:
             break
     if best[0] >= 3:
-        _refuse_other_supplier(scanned[best[1]], profile, others)
-        raise _missing_columns(sheet_name, best[1] + 1, scanned[best[1]], profile)
+        row = scanned[best[1]]
+        _refuse_other_supplier(row, profile, others)
+        error = _missing_columns(sheet_name, best[1] + 1, row, profile)
+        if len(error.details["missing"]) <= 1:
+            raise error
+        return error
     return None
 
 
@@ -207,9 +221,14 @@ def _parse_sheet(layout, rows, state, summary) -> Iterator[list[ParsedRow]]:
     pending_empty = 0
     number = layout.header_row
     parse = _row_parser(layout, state, summary)
+    i_article, i_model = layout.indexes["article_number"], layout.indexes["model"]
+    widest = max(i_article, i_model)
     for row in rows:
         number += 1
-        filled = _filled_cells(row)
+        # Most rows have an article number and a model: two filled cells, no scan needed.
+        filled = (
+            2 if widest < len(row) and _is_filled(row[i_article]) and _is_filled(row[i_model]) else (_filled_cells(row))
+        )
         if filled == 0:
             pending_empty += 1
             continue
@@ -226,6 +245,10 @@ def _parse_sheet(layout, rows, state, summary) -> Iterator[list[ParsedRow]]:
     if batch:
         summary.data_rows += len(batch)
         yield batch
+
+
+def _is_filled(value) -> bool:
+    return value != "" and not (value.__class__ is str and value.isspace())
 
 
 def _filled_cells(row) -> int:
@@ -257,17 +280,22 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
     i_article, i_class, i_price = idx["article_number"], idx["compression_class"], idx["price"]
     i_from, i_to = idx.get("valid_from", -1), idx.get("valid_to", -1)
     positions = [idx[f] for f in present]
+    all_present = len(present) == len(_TEXT_FIELDS)
     colour_counts = summary.colour_counts
     classes = state.class_cache
     seen = state.seen
 
     def parse(row, number) -> tuple:
         width = len(row)
-        texts = [None] * 8
         picked = pick_texts(row) if widest < width else _pick_padded(row, positions)
-        for slot, raw in zip(slots, picked, strict=True):
-            texts[slot] = (raw.strip() or None) if raw.__class__ is str else values.text(raw)
-        gtin, model, name, garment, size, length, colour, code = texts
+        cleaned = [(raw.strip() or None) if raw.__class__ is str else values.text(raw) for raw in picked]
+        if all_present:
+            gtin, model, name, garment, size, length, colour, code = cleaned
+        else:
+            texts = [None] * 8
+            for slot, value in zip(slots, cleaned, strict=True):
+                texts[slot] = value
+            gtin, model, name, garment, size, length, colour, code = texts
         raw_article = row[i_article] if i_article < width else ""
         article = (raw_article.strip() or None) if raw_article.__class__ is str else values.text(raw_article)
         if article is not None and article.endswith(".0"):
@@ -277,29 +305,22 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
         if klass is ...:
             klass = classes[raw_class] = _class_or_none(raw_class)
         raw_price = row[i_price] if i_price < width else ""
-        price = _fast_price(raw_price)
+        price = None
+        if raw_price.__class__ is float and 0 <= raw_price < 1e12:
+            hundredfold = raw_price * 100
+            price = round(hundredfold)
+            if abs(hundredfold - price) > 1e-6:  # not a whole number of öre: the full parser decides
+                price = None
         valid_from = row[i_from] if 0 <= i_from < width else None
         valid_to = row[i_to] if 0 <= i_to < width else None
         colour_counts[(colour, code)] += 1
-        problem = None
         if article is None or article in seen or klass is None or price is None or valid_from or valid_to:
-            problems = []
-            _check_article(article, sheet, number, state, cols, problems)
-            if klass is None:
-                problems.append(
-                    (
-                        "unknown_compression_class",
-                        cols["compression_class"],
-                        f"okänd kompressionsklass {_quote(raw_class)}",
-                    )
-                )
-            if price is None:
-                price = _price(raw_price, cols, problems)
-            valid_from = _date(valid_from, "valid_from", cols, problems) if valid_from else None
-            valid_to = _date(valid_to, "valid_to", cols, problems) if valid_to else None
-            problem = min(problems, key=_problem_rank) if problems else None
+            price, valid_from, valid_to, problem = _checked_row(
+                (article, raw_class, klass, raw_price, price, valid_from, valid_to), sheet, number, state, cols
+            )
         else:
             seen[article] = (sheet, number)
+            problem = valid_from = valid_to = None  # both validity cells are empty here
         return (
             sheet,
             number,
@@ -323,6 +344,21 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
 
 
 _TEXT_FIELDS = ("gtin", "model", "name", "garment_type", "size", "length", "colour", "colour_code")
+
+
+def _checked_row(raw, sheet, number, state, cols):
+    """The slow path: every rule for a row that may be invalid. Returns (price, from, to, problem)."""
+    article, raw_class, klass, raw_price, price, raw_from, raw_to = raw
+    problems: list[tuple[str, str, str]] = []
+    _check_article(article, sheet, number, state, cols, problems)
+    if klass is None:
+        message = f"okänd kompressionsklass {_quote(raw_class)}"
+        problems.append(("unknown_compression_class", cols["compression_class"], message))
+    if price is None:
+        price = _price(raw_price, cols, problems)
+    valid_from = _date(raw_from, "valid_from", cols, problems) if raw_from else None
+    valid_to = _date(raw_to, "valid_to", cols, problems) if raw_to else None
+    return price, valid_from, valid_to, (min(problems, key=_problem_rank) if problems else None)
 
 
 def _picker(positions):
@@ -364,16 +400,6 @@ def _check_article(article, sheet, number, state, cols, problems) -> None:
                 f"artikelnummer {article} förekommer redan på flik {first[0]!r} rad {first[1]}",
             )
         )
-
-
-def _fast_price(raw):
-    """Öre for a plain float price of whole öre; None sends the value to the full parser."""
-    if raw.__class__ is float and 0 <= raw < 1e12:
-        hundredfold = raw * 100
-        whole = round(hundredfold)
-        if abs(hundredfold - whole) < 1e-6:
-            return whole
-    return None
 
 
 def _price(raw, cols, problems):

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 EXCEL_EPOCH = date(1899, 12, 30)
 _WHITESPACE = re.compile(r"\s+")
 _CURRENCY = re.compile(r"(?i)\s*(?:kr\.?|sek|:-)\s*$|^\s*(?:sek|kr)\s*")
-_CLASS = re.compile(r"(?i)^(?:ccl|kkl|kl|k|class|klasse|klass|kompressionsklass(?:e)?)?\s*\.?\s*([1-4])$")
+_CLASS = re.compile(r"(?i)^(?:ccl|kkl|kl|k|class|klasse|klass|kompressionsklass(?:e)?)?\s*\.?\s*([1-4])(?:[.,]0+)?$")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 ONE_ORE = Decimal("0.01")
 
@@ -78,7 +78,7 @@ def normalise_key(value) -> str:
 def colour_key(value) -> str:
     """Comparison form of a colour name or code; all-digit codes compare as numbers."""
     key = normalise_key(value)
-    return str(int(key)) if key.isdigit() else key
+    return str(int(key)) if key.isdecimal() else key
 
 
 def price(value) -> Decimal:
@@ -120,7 +120,8 @@ def _decimal_point(number: str) -> str:
     """Decide which of ',' and '.' is the decimal mark and drop the other.
 
     Both present: the last one is the mark. Only dots, every group after the
-    first three digits long (``1.234``, ``1.234.567``): thousands. Only commas:
+    first three digits long and the first 1-3 digits without a leading zero
+    (``1.234``, ``1.234.567``; not ``0.500``): thousands. Only commas:
     one comma is the decimal mark, several in three-digit groups are thousands.
     """
     last_comma, last_dot = number.rfind(","), number.rfind(".")
@@ -135,7 +136,8 @@ def _decimal_point(number: str) -> str:
     if separator is None:
         return number
     groups = number.split(separator)
-    thousands = all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
+    head = groups[0].lstrip("-")
+    thousands = all(len(g) == 3 for g in groups[1:]) and 1 <= len(head) <= 3 and not head.startswith("0")
     if separator == "." and thousands:
         return "".join(groups)
     if separator == "," and len(groups) > 2 and thousands:

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from importers.contract import ContractData, read_contract
+from importers.contract import ContractData, read_contract, supplier_key
 from importers.isolation import stream_from_child
 from importers.values import colour_key, normalise_key
 from importers.workbook import check_workbook
@@ -22,7 +22,7 @@ from .models import BaseColour, Contract, ProcuredModel
 
 def supplier_code(name: str) -> str:
     """The code a contract supplier name is known by: 'Essity' → 'essity'."""
-    return normalise_key(name).replace(" ", "-")
+    return supplier_key(name)
 
 
 def load_contract(

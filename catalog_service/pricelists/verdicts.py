@@ -91,7 +91,8 @@ def unknown_colours(non_base: Counter, file_counts: Counter, terms: SupplierTerm
     compared in their normalised form (so ``' SAND '`` and ``'Sand'`` are one
     colour). A value is reported when it occurs in at most two rows of the
     file, or is close to one of the supplier's base colour names (a typo or a
-    missing accent). Returns dicts with colour, colour_code and rows, sorted.
+    missing accent). Rows without any colour value are not reported. Returns
+    dicts with colour, colour_code and rows, sorted.
     """
     in_file: Counter = Counter()
     for (colour, code), rows in file_counts.items():
@@ -99,6 +100,8 @@ def unknown_colours(non_base: Counter, file_counts: Counter, terms: SupplierTerm
     groups: dict[tuple[str, str], dict] = {}
     for (colour, code), rows in non_base.items():
         key = (colour_key(colour), colour_key(code))
+        if key == ("", ""):
+            continue  # no colour given at all: nothing a person could map
         group = groups.setdefault(key, {"colour": colour, "colour_code": code, "rows": 0})
         group["rows"] += rows
     names = set(terms.colours)
@@ -109,6 +112,11 @@ def unknown_colours(non_base: Counter, file_counts: Counter, terms: SupplierTerm
 
 
 def _close_to_base(colour: str | None, names: set[str]) -> bool:
+    """True for a value that differs from a base colour name by accents only or by a small typo.
+
+    A typo is one inserted, missing, changed or swapped letter ('Biege', 'Svrat'),
+    or a near match by difflib's ratio; both only for names of four letters or more.
+    """
     if not colour:
         return False
     key = colour_key(colour)
@@ -116,9 +124,20 @@ def _close_to_base(colour: str | None, names: set[str]) -> bool:
     for name in names:
         if plain == _without_accents(name):
             return True
-        if len(name) >= 4 and difflib.SequenceMatcher(None, key, name).ratio() >= 0.85:
+        if len(name) >= 4 and (_one_edit_apart(key, name) or difflib.SequenceMatcher(None, key, name).ratio() >= 0.85):
             return True
     return False
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when one insertion, deletion, substitution or swap of neighbours turns a into b."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    a, b = a[start:], b[start:]
+    return a[1:] == b[1:] or a[1:] == b or a == b[1:] or (a[:2] == b[1::-1] and a[2:] == b[2:])
 
 
 def _without_accents(text: str) -> str:

@@ -1,0 +1,414 @@
+"""The price-list reader, run in-process on workbooks built by the factories.
+
+Covers header detection, which rows are data rows, what is skipped, and the
+per-row problems (duplicates across sheets, precedence of problem kinds).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from importers.errors import ImportFileError
+from importers.pricelist import ReadSummary, SheetLayout, parsed_rows, read_price_list
+from importers.profiles import SupplierProfile, load_profiles
+from tests.factories.workbooks import SMALL_LAYOUT, SMALL_ROWS, price_list
+
+PROFILES = load_profiles()
+ALL_PROFILES = tuple(PROFILES.values())
+
+RAMA_LAYOUT = [
+    "Artikel",
+    "Benämning",
+    "Modell",
+    "Klass",
+    "Typ",
+    "Strl",
+    "Längd",
+    "Färg",
+    "Á-pris",
+    "Giltig från",
+    "Giltig till",
+]
+ESSITY_LAYOUT = [
+    "Article No",
+    "EAN",
+    "Description",
+    "Product line",
+    "Model",
+    "Compression class",
+    "Garment",
+    "Size",
+    "Length",
+    "Colour",
+    "Price SEK",
+]
+
+
+def read(path, profile: str | SupplierProfile = "medi", others=ALL_PROFILES):
+    """Run the reader to the end: (layouts, rows, summary)."""
+    profile = PROFILES[profile] if isinstance(profile, str) else profile
+    layouts, rows, summaries = [], [], []
+    for message in read_price_list(path, profile, others):
+        if isinstance(message, SheetLayout):
+            layouts.append(message)
+        elif isinstance(message, ReadSummary):
+            summaries.append(message)
+        else:
+            rows.extend(parsed_rows(message))
+    assert len(summaries) == 1
+    return layouts, rows, summaries[0]
+
+
+def rama_row(article="RA1", *, klass="K2", price=450.0, valid_from=date(2026, 1, 1), valid_to=None, model="RAM2"):
+    return [article, "Rama strumpa", model, klass, "Knästrumpa", "M", "Normal", "Beige", price, valid_from, valid_to]
+
+
+def problems(rows) -> dict[str, str | None]:
+    return {r.article_number or f"row {r.row}": (r.problem[0] if r.problem else None) for r in rows}
+
+
+# --- header detection --------------------------------------------------------------------------
+
+
+def test_header_is_found_below_title_rows(tmp_path):
+    path = price_list(tmp_path, SMALL_LAYOUT, SMALL_ROWS, title_rows=["Prislista 2026", "Priser i SEK", ""])
+
+    (layout,), rows, summary = read(path)
+
+    assert layout.header_row == 4
+    assert layout.columns["price"] == "Pris exkl moms"
+    assert layout.indexes["colour"] == SMALL_LAYOUT.index("Färg")
+    assert [r.row for r in rows] == list(range(5, 5 + len(SMALL_ROWS)))
+    assert rows[0].article_number == "MD1000001"
+    assert rows[0].price_ore == 37150
+    assert summary.data_rows == len(SMALL_ROWS)
+    assert summary.skipped_rows == 0  # title rows above the header are not counted
+
+
+def test_header_below_the_scan_window_is_not_found(tmp_path):
+    profile = PROFILES["medi"]
+    path = price_list(tmp_path, SMALL_LAYOUT, SMALL_ROWS, title_rows=profile.header_scan_rows)
+
+    with pytest.raises(ImportFileError) as caught:
+        read(path)
+
+    assert caught.value.kind == "unreadable"
+
+
+def test_sheet_without_header_is_skipped_and_named(tmp_path):
+    info = [["Om prislistan"], ["Gäller från 2026-05-01"], ["Kontakt", "order@example.invalid"]]
+    path = price_list(tmp_path, SMALL_LAYOUT, SMALL_ROWS, sheet="Kompression", extra_sheets=[("Info", info)])
+
+    layouts, rows, summary = read(path)
+
+    assert [layout.name for layout in layouts] == ["Kompression"]
+    assert summary.skipped_sheets == ["Info"]
+    assert {r.sheet for r in rows} == {"Kompression"}
+    assert summary.data_rows == len(SMALL_ROWS)
+
+
+def test_change_log_sheet_with_some_known_headers_is_skipped(tmp_path):
+    log = [["Datum", "Artikel", "Beskrivning", "Pris"], ["2026-01-10", "MD1000001", "Nytt pris", "450"]]
+    path = price_list(tmp_path, SMALL_LAYOUT, SMALL_ROWS, extra_sheets=[("Ändringar", log)])
+
+    layouts, _, summary = read(path)
+
+    assert [layout.name for layout in layouts] == ["Blad1"]
+    assert summary.skipped_sheets == ["Ändringar"]
+
+
+def test_workbook_without_any_header_is_refused(tmp_path):
+    path = price_list(
+        tmp_path,
+        ["Ändringslogg"],
+        [["2026-01-10", "Nya priser"]],
+        sheet="Logg",
+        extra_sheets=[("Info", [["Om prislistan"]])],
+    )
+
+    with pytest.raises(ImportFileError) as caught:
+        read(path)
+
+    assert caught.value.kind == "unreadable"
+    assert caught.value.details["skipped_sheets"] == ["Info", "Logg"]
+
+
+def test_profile_own_header_names_win_over_common_names(tmp_path):
+    # "Artikel" is a common name for the article number; this supplier uses it for the product name.
+    profile = SupplierProfile(
+        code="acme",
+        name="Acme",
+        headers={"article_number": ("Nr",), "name": ("Artikel",), "price": ("Nettopris",)},
+    )
+    layout = ["Artikel", "Nr", "Modell", "Klass", "Färg", "Pris", "Nettopris"]
+    rows = [["Strumpa Sol", "A-1", "SOL1", "K1", "Beige", 500.0, 400.0]]
+    path = price_list(tmp_path, layout, rows)
+
+    (found,), (row,), _ = read(path, profile, others=())
+
+    assert found.columns["article_number"] == "Nr"
+    assert found.columns["name"] == "Artikel"
+    assert found.columns["price"] == "Nettopris"  # not the common "Pris", although that comes first
+    assert (row.article_number, row.name, row.price_ore) == ("A-1", "Strumpa Sol", 40000)
+
+
+def test_own_header_name_wins_whatever_the_column_order(tmp_path):
+    profile = SupplierProfile(code="acme", name="Acme", headers={"price": ("Nettopris",)})
+    layout = ["Nettopris", "Art.nr", "Modell", "KKL", "Färg", "Pris"]
+    path = price_list(tmp_path, layout, [[400.0, "A-1", "SOL1", 1, "Beige", 500.0]])
+
+    (found,), (row,), _ = read(path, profile, others=())
+
+    assert found.columns["price"] == "Nettopris"
+    assert row.price_ore == 40000
+
+
+def test_missing_required_column_lists_headers_found_and_names_tried(tmp_path):
+    layout = [h for h in SMALL_LAYOUT if h != "Pris exkl moms"]
+    path = price_list(tmp_path, layout, [row[:-1] for row in SMALL_ROWS], title_rows=1)
+
+    with pytest.raises(ImportFileError) as caught:
+        read(path)
+
+    error = caught.value
+    assert error.kind == "unreadable"
+    assert error.details["row"] == 2
+    assert error.details["missing"] == ["price"]
+    assert error.details["headers_found"] == layout
+    assert error.details["names_tried"]["price"][0] == "Pris exkl moms"  # the profile's own name first
+    assert "Á-pris" in error.details["names_tried"]["price"]
+    assert "Pris exkl moms" in error.message
+    assert "Produktnamn" in error.message  # a header that was found
+
+
+def test_missing_colour_column_is_named_colour(tmp_path):
+    layout = [h for h in SMALL_LAYOUT if h != "Färg"]
+    path = price_list(tmp_path, layout, [[c for i, c in enumerate(r) if i != 8] for r in SMALL_ROWS])
+
+    with pytest.raises(ImportFileError) as caught:
+        read(path)
+
+    assert caught.value.details["missing"] == ["colour"]
+
+
+@pytest.mark.parametrize(
+    ("layout", "chosen", "likely"),
+    [(SMALL_LAYOUT, "rama", "medi"), (ESSITY_LAYOUT, "juzo", "essity"), (RAMA_LAYOUT, "medi", "rama")],
+)
+def test_file_matching_another_profile_better_is_refused(tmp_path, layout, chosen, likely):
+    path = price_list(tmp_path, layout, [["X1", *["v"] * (len(layout) - 1)]])
+
+    with pytest.raises(ImportFileError) as caught:
+        read(path, chosen)
+
+    assert caught.value.kind == "wrong_supplier"
+    assert caught.value.details == {"likely_supplier": likely}
+    assert PROFILES[likely].name in caught.value.message
+
+
+def test_file_of_the_chosen_supplier_is_not_refused(tmp_path):
+    path = price_list(tmp_path, SMALL_LAYOUT, SMALL_ROWS)
+
+    (layout,), _, _ = read(path, "medi")
+
+    assert layout.header_row == 1
+
+
+# --- data rows and skipped rows ----------------------------------------------------------------
+
+
+def test_data_row_needs_two_non_blank_cells_and_whitespace_is_blank(tmp_path):
+    rows = [
+        SMALL_ROWS[0],
+        ["MD9000001", "   ", "\t", None, "\u00a0"],  # one real value: a note row
+        ["MD9000002", None, None, None, None, None, None, None, "Sand"],  # two values: a data row
+    ]
+    path = price_list(tmp_path, SMALL_LAYOUT, rows)
+
+    _, data, summary = read(path)
+
+    assert [r.row for r in data] == [2, 4]
+    assert summary.data_rows == 2
+    assert summary.skipped_rows == 1
+    assert data[1].article_number == "MD9000002"
+    assert data[1].problem[0] == "unknown_compression_class"
+
+
+def test_skipped_rows_count_gaps_and_notes_but_not_trailing_empty_rows(tmp_path):
+    rows = [
+        SMALL_ROWS[0],
+        [],  # empty row in the middle
+        ["  ", None, "\t"],  # whitespace only: empty
+        SMALL_ROWS[1],
+        ["Observera: priser exkl. moms"],  # one-cell note in the middle
+        SMALL_ROWS[2],
+        [],
+        ["Alla priser exkl. moms"],  # a note after the data, one empty row later
+        [" ", " "],  # trailing rows with only whitespace are not counted
+        [],
+        ["", "   "],
+    ]
+    path = price_list(tmp_path, SMALL_LAYOUT, rows)
+
+    _, data, summary = read(path)
+
+    assert [r.row for r in data] == [2, 5, 7]
+    assert summary.data_rows == 3
+    assert summary.skipped_rows == 5  # rows 3, 4, 6, 8, 9
+
+
+def test_counts_cover_every_sheet(tmp_path):
+    leg = [ESSITY_LAYOUT, [1001.0, 1.0, "Leg", "L", "M1", "CCL2", "Knee", "M", "Reg", "Beige", 400.0], [], ["note"]]
+    arm = [[2001.0, 2.0, "Arm", "L", "M2", "CCL2", "Sleeve", "M", "Reg", "Black", 300.0]]
+    path = price_list(
+        tmp_path, ESSITY_LAYOUT, arm, title_rows=3, sheet="Arm", extra_sheets=[("Leg", leg)], name="essity.xlsx"
+    )
+
+    layouts, data, summary = read(path, "essity")
+
+    assert [(layout.name, layout.header_row) for layout in layouts] == [("Leg", 1), ("Arm", 4)]
+    assert [(r.sheet, r.row, r.article_number) for r in data] == [("Leg", 2, "1001"), ("Arm", 5, "2001")]
+    assert (summary.data_rows, summary.skipped_rows, summary.skipped_sheets) == (2, 2, [])
+
+
+# --- duplicates --------------------------------------------------------------------------------
+
+
+def test_duplicate_article_numbers_across_sheets_first_occurrence_wins(tmp_path):
+    first = [SMALL_LAYOUT, SMALL_ROWS[0], SMALL_ROWS[1]]
+    second = [
+        ["  MD1000001 ", *SMALL_ROWS[0][1:]],  # repeated, with whitespace
+        SMALL_ROWS[2],
+        SMALL_ROWS[1],  # repeated
+        SMALL_ROWS[2],  # repeated within the same sheet
+    ]
+    path = price_list(tmp_path, SMALL_LAYOUT, second, sheet="Arm", extra_sheets=[("Ben", first)])
+
+    _, data, _ = read(path)
+
+    outcome = [(r.sheet, r.row, r.article_number, r.problem and r.problem[0]) for r in data]
+    assert outcome == [
+        ("Ben", 2, "MD1000001", None),
+        ("Ben", 3, "MD1000002", None),
+        ("Arm", 2, "MD1000001", "duplicate_article_number"),
+        ("Arm", 3, "MD1000003", None),
+        ("Arm", 4, "MD1000002", "duplicate_article_number"),
+        ("Arm", 5, "MD1000003", "duplicate_article_number"),
+    ]
+    _kind, column, message = data[2].problem
+    assert column == "Art.nr"
+    assert "'Ben'" in message and "rad 2" in message
+
+
+def test_invalid_first_occurrence_is_still_the_first(tmp_path):
+    rows = [
+        ["MD1", "g", "n", "M", "KKL 9", "t", "s", "l", "Sand", "POA"],  # invalid itself
+        ["MD1", "g", "n", "M", 2, "t", "s", "l", "Sand", 400.0],  # a valid row, but a repeat
+    ]
+    path = price_list(tmp_path, SMALL_LAYOUT, rows)
+
+    _, (first, second), _ = read(path)
+
+    assert first.problem[0] == "unknown_compression_class"
+    assert second.problem[0] == "duplicate_article_number"
+    assert "rad 2" in second.problem[2]
+
+
+def test_number_and_text_article_numbers_are_the_same_article(tmp_path):
+    rows = [
+        [1234.0, 1.0, "d", "p", "M", "CCL1", "g", "s", "l", "Beige", 100.0],
+        ["1234", 2.0, "d", "p", "M", "CCL1", "g", "s", "l", "Beige", 100.0],
+        ["1234.0", 3.0, "d", "p", "M", "CCL1", "g", "s", "l", "Beige", 100.0],
+    ]
+    path = price_list(tmp_path, ESSITY_LAYOUT, rows)
+
+    _, data, _ = read(path, "essity")
+
+    assert [(r.article_number, r.problem and r.problem[0]) for r in data] == [
+        ("1234", None),
+        ("1234", "duplicate_article_number"),
+        ("1234", "duplicate_article_number"),
+    ]
+
+
+# --- problem precedence ------------------------------------------------------------------------
+
+
+def test_problem_precedence_first_kind_that_applies_wins(tmp_path):
+    rows = [
+        rama_row("RA1"),
+        rama_row(None, klass="K9", price="POA", valid_to="snart"),  # everything wrong, no article
+        rama_row("RA1", klass="K9", price="POA", valid_to="snart"),  # repeated, and everything else wrong
+        rama_row("RA2", klass="K9", price="POA", valid_to="snart"),
+        rama_row("RA3", price="POA", valid_from="igår", valid_to="snart"),
+        rama_row("RA4", price="", valid_to="snart"),
+        rama_row("RA5", valid_to="snart"),
+        rama_row("RA6", valid_from="2026-13-01"),
+        rama_row("RA7", valid_from="2026-05-01", valid_to=date(2026, 12, 31)),
+    ]
+    path = price_list(tmp_path, RAMA_LAYOUT, rows)
+
+    _, data, _ = read(path, "rama")
+
+    assert [r.problem and r.problem[0] for r in data] == [
+        None,
+        "missing_article_number",
+        "duplicate_article_number",
+        "unknown_compression_class",
+        "invalid_price",
+        "invalid_price",
+        "invalid_date",
+        "invalid_date",
+        None,
+    ]
+    columns = [r.problem[1] for r in data if r.problem]
+    assert columns == ["Artikel", "Artikel", "Klass", "Á-pris", "Á-pris", "Giltig till", "Giltig från"]
+    assert "'POA'" in data[4].problem[2]
+    assert "'snart'" in data[6].problem[2]
+    assert (data[8].valid_from, data[8].valid_to) == (date(2026, 5, 1), date(2026, 12, 31))
+
+
+def test_validity_dates_from_date_cells_and_text(tmp_path):
+    rows = [
+        rama_row("RA1", valid_from=date(2026, 1, 1), valid_to=None),
+        rama_row("RA2", valid_from="2026-06-01", valid_to="2027-12-31"),
+        rama_row("RA3", valid_from=" ", valid_to="2027-12-31"),
+    ]
+    path = price_list(tmp_path, RAMA_LAYOUT, rows)
+
+    _, data, _ = read(path, "rama")
+
+    assert [(r.valid_from, r.valid_to, r.problem) for r in data] == [
+        (date(2026, 1, 1), None, None),
+        (date(2026, 6, 1), date(2027, 12, 31), None),
+        (None, date(2027, 12, 31), None),
+    ]
+
+
+def test_row_with_both_validity_cells_empty_has_no_dates(tmp_path):
+    path = price_list(tmp_path, RAMA_LAYOUT, [rama_row("RA1", valid_from=None, valid_to=None)])
+
+    _, (row,), _ = read(path, "rama")
+
+    assert (row.valid_from, row.valid_to, row.problem) == (None, None, None)
+
+
+def test_text_prices_and_leading_zero_article_numbers(tmp_path):
+    layout = ["Artikelnummer", "Modell", "Kompressionsklasse", "Farbe", "Farbnummer", "Preis (SEK)"]
+    rows = [
+        ["000123", "JZ1", "KKL 2", "Beige", "01", "1 234,50"],
+        ["000124", "JZ1", "KKL 2", "Beige", "01", 469.5],
+        ["000125", "JZ1", "KKL 2", "Beige", "01", "pris på förfrågan"],
+    ]
+    path = price_list(tmp_path, layout, rows)
+
+    _, data, _ = read(path, "juzo")
+
+    assert [(r.article_number, r.colour_code, r.price_ore) for r in data] == [
+        ("000123", "01", 123450),
+        ("000124", "01", 46950),
+        ("000125", "01", None),
+    ]
+    assert data[2].problem[:2] == ("invalid_price", "Preis (SEK)")
