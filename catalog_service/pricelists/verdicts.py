@@ -6,7 +6,6 @@ tested row by row and applied at full speed during an import.
 
 from __future__ import annotations
 
-import difflib
 import enum
 import unicodedata
 from collections import Counter
@@ -14,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
+
+from rapidfuzz.distance import OSA, Indel
 
 from importers.pricelist import ParsedRow
 from importers.values import colour_key, normalise_key
@@ -115,7 +116,8 @@ def _close_to_base(colour: str | None, names: set[str]) -> bool:
     """True for a value that differs from a base colour name by accents only or by a small typo.
 
     A typo is one inserted, missing, changed or swapped letter ('Biege', 'Svrat'),
-    or a near match by difflib's ratio; both only for names of four letters or more.
+    or a close match overall (normalised Indel similarity ≥ 0.85); both only for
+    names of four letters or more.
     """
     if not colour:
         return False
@@ -124,20 +126,9 @@ def _close_to_base(colour: str | None, names: set[str]) -> bool:
     for name in names:
         if plain == _without_accents(name):
             return True
-        if len(name) >= 4 and (_one_edit_apart(key, name) or difflib.SequenceMatcher(None, key, name).ratio() >= 0.85):
+        if len(name) >= 4 and (OSA.distance(key, name) <= 1 or Indel.normalized_similarity(key, name) >= 0.85):
             return True
     return False
-
-
-def _one_edit_apart(a: str, b: str) -> bool:
-    """True when one insertion, deletion, substitution or swap of neighbours turns a into b."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    start = 0
-    while start < min(len(a), len(b)) and a[start] == b[start]:
-        start += 1
-    a, b = a[start:], b[start:]
-    return a[1:] == b[1:] or a[1:] == b or a == b[1:] or (a[:2] == b[1::-1] and a[2:] == b[2:])
 
 
 def _without_accents(text: str) -> str:
