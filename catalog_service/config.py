@@ -16,7 +16,7 @@ class Defaults:
     CONTRACT_START = None  # 'YYYY-MM-DD' overrides the earliest "Giltig från" of the contract
     LEAD_TIME_STANDARD_DAYS = 5
     LEAD_TIME_MADE_TO_MEASURE_DAYS = 10
-    READER_MEMORY_MB = 4096  # address-space cap of the child process that reads a workbook
+    READER_MEMORY_MB = 2048  # address-space cap of the child process that reads a workbook
     READER_SECONDS = 600
     API_TITLE = "HMC katalog- och sortimentstjänst"
     API_VERSION = "v1"

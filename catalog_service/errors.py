@@ -57,7 +57,10 @@ def register(app: Flask) -> None:
     def _http(error: HTTPException):
         details = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
         code = (error.name or "error").lower().replace(" ", "_")
-        response = jsonify(error_body(code, _swedish(error), details))
+        message = _swedish(error)
+        if error.code == 413:
+            message, details = _too_large(app)
+        response = jsonify(error_body(code, message, details))
         return response, error.code
 
 
@@ -74,3 +77,16 @@ def _swedish(error: HTTPException) -> str:
         422: "Uppgifterna kunde inte behandlas.",
     }
     return messages.get(error.code, error.description or "Fel.")
+
+
+def _too_large(app: Flask) -> tuple[str, dict | None]:
+    """The 413 message with the configured upload limit, and what to do about it."""
+    limit = app.config.get("MAX_CONTENT_LENGTH")
+    if not limit:
+        return "Filen är för stor. Dela upp den i mindre filer och försök igen.", None
+    shown = f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit} byte"
+    message = (
+        f"Filen är för stor: högst {shown} får laddas upp. "
+        "Ta bort flikar och bilder som inte behövs, eller dela upp filen i mindre filer, och försök igen."
+    )
+    return message, {"max_bytes": limit}

@@ -12,6 +12,7 @@ not re-import the parent's ``__main__``. Messages are pickles on its stdout.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import resource
@@ -26,7 +27,7 @@ from .errors import ImportFileError, unreadable
 
 @dataclass(frozen=True)
 class ChildLimits:
-    memory_bytes: int = 4 * 1024**3
+    memory_bytes: int = 2 * 1024**3
     seconds: float = 600.0
 
 
@@ -44,13 +45,23 @@ def stream_from_child(target: Callable[..., Iterator], *args, limits: ChildLimit
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
     )
-    timer = threading.Timer(limits.seconds, process.kill)
+    timed_out = threading.Event()
+
+    def expire() -> None:
+        timed_out.set()  # before the kill, so the reader of the dead pipe sees why
+        process.kill()
+
+    timer = threading.Timer(limits.seconds, expire)
     timer.daemon = True
     timer.start()
     try:
-        pickle.dump((target, args, limits.memory_bytes), process.stdin)
-        process.stdin.close()
-        yield from _receive(process, timer)
+        try:
+            pickle.dump((target, args, limits.memory_bytes), process.stdin)
+            process.stdin.close()
+        except BrokenPipeError:  # the child died at once; _receive reports how
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+        yield from _receive(process, timed_out)
     finally:
         timer.cancel()
         if process.poll() is None:
@@ -59,16 +70,22 @@ def stream_from_child(target: Callable[..., Iterator], *args, limits: ChildLimit
         process.wait()
 
 
-def _receive(process, timer) -> Iterator:
+def _receive(process, timed_out: threading.Event) -> Iterator:
     while True:
         try:
             kind, payload = pickle.load(process.stdout)
-        except (EOFError, pickle.UnpicklingError):
+        except Exception:  # EOF or a torn message: the child died mid-way (abort, kill, memory cap)
             code = process.wait()
-            if not timer.is_alive() and code < 0:
-                raise unreadable("Filen tog för lång tid att läsa och avbröts.") from None
+            if timed_out.is_set():
+                raise unreadable(
+                    "Filen tog för lång tid att läsa och avbröts. "
+                    "Ta bort innehåll utanför tabellen, eller dela upp filen i mindre filer, och försök igen.",
+                    exit_code=code,
+                ) from None
             raise unreadable(
-                "Arbetsboken kunde inte läsas (läsaren avbröts, troligen ett orimligt stort blad).",
+                "Arbetsboken kunde inte läsas: läsaren avbröts, troligen av ett blad med innehåll eller formatering "
+                "långt utanför tabellen (till exempel i cell XFD1048576). Ta bort tomma rader och kolumner efter "
+                "tabellen, spara filen igen och ladda upp den på nytt.",
                 exit_code=code,
             ) from None
         if kind == "item":
@@ -78,7 +95,10 @@ def _receive(process, timer) -> Iterator:
         elif kind == "error":
             raise payload
         else:
-            raise unreadable("Arbetsboken kunde inte läsas.", reason=str(payload)[:200])
+            raise unreadable(
+                "Arbetsboken kunde inte läsas. Öppna filen i Excel, spara den på nytt som .xlsx och försök igen.",
+                reason=str(payload)[:100],
+            )
 
 
 def _child_main() -> None:
@@ -98,9 +118,15 @@ def _child_main() -> None:
     except ImportFileError as exc:
         send("error", exc)
     except MemoryError:
-        send("error", unreadable("Filen kräver för mycket minne för att läsas."))
+        send(
+            "error",
+            unreadable(
+                "Filen kräver för mycket minne för att läsas. "
+                "Ta bort innehåll utanför tabellen, eller dela upp filen i mindre filer, och försök igen."
+            ),
+        )
     except Exception as exc:
-        send("crash", f"{type(exc).__name__}: {exc}")
+        send("crash", type(exc).__name__)  # the type only: the text may quote a cell
     out.flush()
 
 

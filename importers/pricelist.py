@@ -24,6 +24,15 @@ from .profiles import COLOUR_FIELDS, REQUIRED_FIELDS, SupplierProfile, header_ke
 from .workbook import iter_sheets
 
 BATCH_SIZE = 5000
+# Field names as people read them, in messages.
+FIELD_LABELS = {
+    "article_number": "artikelnummer",
+    "model": "modell",
+    "compression_class": "kompressionsklass",
+    "price": "pris",
+    "colour": "färg",
+    "colour_code": "färgkod",
+}
 # The invalid-row kinds, in the order the verdict rules check them.
 PROBLEM_ORDER = (
     "missing_article_number",
@@ -109,7 +118,8 @@ def read_price_list(path: Path, profile: SupplierProfile, others: tuple[Supplier
         if incomplete is not None:
             raise incomplete
         raise unreadable(
-            "Ingen flik i arbetsboken har en igenkännbar rubrikrad för en prislista.",
+            "Ingen flik i arbetsboken har en igenkännbar rubrikrad för en prislista. Kontrollera att "
+            "prislistan har en rubrikrad med artikelnummer, modell, kompressionsklass, färg och pris.",
             skipped_sheets=summary.skipped_sheets,
         )
     summary.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -195,11 +205,12 @@ def _missing_columns(sheet_name, number, row, profile) -> ImportFileError:
     if not any(f in fields for f in COLOUR_FIELDS):
         missing.append("colour")
     tried = {f: list(profile.header_names(f)) for f in missing}
-    tried_text = "; ".join(f"{f}: {', '.join(n)}" for f, n in tried.items())
+    tried_text = "; ".join(f"{FIELD_LABELS[f]}: {', '.join(n)}" for f, n in tried.items())
     found = [str(c).strip() for c in row if not values.is_empty(c)]
     return unreadable(
-        f"Flik {sheet_name!r} rad {number}: obligatorisk kolumn saknas ({', '.join(missing)}). "
-        f"Rubriker i filen: {', '.join(found)}. Namn som prövades: {tried_text}.",
+        f"Flik {sheet_name!r} rad {number}: obligatorisk kolumn saknas "
+        f"({', '.join(FIELD_LABELS[f] for f in missing)}). Rubriker i filen: {', '.join(found)}. "
+        f"Namn som prövades: {tried_text}. Lägg till kolumnen eller ge rubriken ett av de prövade namnen.",
         sheet=sheet_name,
         row=number,
         missing=missing,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,12 @@ from .errors import unreadable, unsupported
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 SAVE_AS_XLSX = "Öppna filen i Excel och spara den som Excel-arbetsbok (.xlsx)."
+SAVE_AGAIN = "Öppna filen i Excel, spara den på nytt som Excel-arbetsbok (.xlsx) och ladda upp den igen."
+ASK_SUPPLIER = "Be leverantören om en ny fil, eller spara den på nytt i Excel som en vanlig .xlsx."
+TRIM_SHEET = "Ta bort innehåll och formatering utanför prislistans tabell och spara filen igen."
+# What reading a damaged zip can raise: bad directory or headers, inflate errors (zlib.error),
+# CRC mismatches (BadZipFile), encrypted entries (RuntimeError), unknown compression (NotImplementedError).
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError)
 
 
 @dataclass(frozen=True)
@@ -52,8 +59,10 @@ def check_workbook(path: Path, limits: WorkbookLimits = WorkbookLimits()) -> Non
     try:
         with zipfile.ZipFile(path) as archive:
             _check_archive(archive, limits)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise unreadable("Filen är skadad eller ofullständig (trasig zip).", reason=type(exc).__name__) from None
+    except ZIP_ERRORS as exc:
+        raise unreadable(
+            "Filen är skadad eller ofullständig (trasig zip). " + SAVE_AGAIN, reason=_exception_name(exc)
+        ) from None
 
 
 def _ole_error(path: Path):
@@ -67,13 +76,24 @@ def _ole_error(path: Path):
 def _check_archive(archive: zipfile.ZipFile, limits: WorkbookLimits) -> None:
     entries = archive.infolist()
     if len(entries) > limits.max_entries:
-        raise unreadable(f"Filen har för många delar ({len(entries)}); högst {limits.max_entries}.")
+        raise unreadable(
+            f"Filen har för många delar ({len(entries)}); högst {limits.max_entries}. " + ASK_SUPPLIER,
+            entries=len(entries),
+            max_entries=limits.max_entries,
+        )
     total = sum(e.file_size for e in entries)
     if total > limits.max_uncompressed_bytes:
-        raise unreadable("Filen är för stor uppackad.", uncompressed_bytes=total)
+        raise unreadable(
+            f"Filen är för stor uppackad ({total // 1_000_000} MB); "
+            f"högst {limits.max_uncompressed_bytes // 1_000_000} MB. "
+            "Dela upp filen i flera filer eller ta bort bilder och andra objekt.",
+            uncompressed_bytes=total,
+        )
     for entry in entries:
         if entry.file_size > 1_000_000 and entry.file_size > limits.max_ratio * max(entry.compress_size, 1):
-            raise unreadable("Filen är misstänkt hårt packad (zip-bomb) och läses inte.", entry=entry.filename)
+            raise unreadable(
+                "Filen är misstänkt hårt packad (zip-bomb) och läses inte. " + ASK_SUPPLIER, entry=entry.filename
+            )
     names = {e.filename for e in entries}
     if "xl/workbook.xml" not in names:
         raise unsupported("Filen är ingen Excel-arbetsbok (.xlsx): arbetsboksdelen saknas. " + SAVE_AS_XLSX)
@@ -103,12 +123,15 @@ def _check_dimensions(archive: zipfile.ZipFile, entries, limits: WorkbookLimits)
         with archive.open(entry) as stream:
             head = stream.read(4096)
         match = _DIMENSION.search(head)
-        if match and (
-            int(match.group(2)) > limits.max_rows or column_number(match.group(1).decode()) > limits.max_columns
-        ):
+        if match is None:
+            continue
+        last_cell = f"{match.group(1).decode()}{int(match.group(2))}"
+        if int(match.group(2)) > limits.max_rows or column_number(match.group(1).decode()) > limits.max_columns:
             raise unreadable(
-                f"Bladet är för stort ({match.group(1).decode()}{int(match.group(2))}): "
-                f"högst {limits.max_rows} rader och {limits.max_columns} kolumner.",
+                f"Bladet är för stort (sista cell {last_cell}): "
+                f"högst {limits.max_rows} rader och {limits.max_columns} kolumner. " + TRIM_SHEET,
+                part=entry.filename,
+                last_cell=last_cell,
             )
 
 
@@ -142,16 +165,18 @@ def iter_sheets(path: Path) -> Iterator[tuple[str, int, Iterator[list]]]:
         book = python_calamine.load_workbook(str(path))
     except python_calamine.PasswordError:
         raise unsupported("Arbetsboken är lösenordsskyddad. Ta bort lösenordet och spara som .xlsx.") from None
-    except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError, ValueError) as exc:
-        raise unreadable("Arbetsboken kan inte läsas.", reason=str(exc)[:200]) from None
+    except (python_calamine.CalamineError, ValueError) as exc:  # ZipError, XmlError are CalamineErrors
+        raise unreadable("Arbetsboken kan inte läsas. " + SAVE_AGAIN, reason=_exception_name(exc)) from None
     with book:
         for meta in book.sheets_metadata:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
                 continue
             try:
                 sheet = book.get_sheet_by_name(meta.name)
-            except (python_calamine.CalamineError, python_calamine.XmlError, ValueError) as exc:
-                raise unreadable(f"Bladet {meta.name!r} kan inte läsas.", reason=str(exc)[:200]) from None
+            except (python_calamine.CalamineError, ValueError) as exc:  # ZipError, XmlError are CalamineErrors
+                raise unreadable(
+                    f"Bladet {meta.name!r} kan inte läsas. " + SAVE_AGAIN, sheet=meta.name, reason=_exception_name(exc)
+                ) from None
             start_row = (sheet.start or (0, 0))[0]
             yield meta.name, start_row + sheet.height, _rows(sheet)
 
@@ -166,3 +191,8 @@ def _rows(sheet) -> Iterator[list]:
             yield padding + row
     else:
         yield from sheet.iter_rows()
+
+
+def _exception_name(exc: BaseException) -> str:
+    """``zipfile.BadZipFile``, ``zlib.error``: enough to tell a damaged zip's kind apart in details."""
+    return f"{type(exc).__module__}.{type(exc).__qualname__}"

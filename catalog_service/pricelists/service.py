@@ -107,7 +107,7 @@ def import_price_list(
 def _child_limits() -> ChildLimits:
     config = current_app.config if _has_app() else {}
     return ChildLimits(
-        memory_bytes=int(config.get("READER_MEMORY_MB", 4096)) * 1024 * 1024,
+        memory_bytes=int(config.get("READER_MEMORY_MB", 2048)) * 1024 * 1024,
         seconds=float(config.get("READER_SECONDS", 600)),
     )
 
