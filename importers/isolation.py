@@ -31,6 +31,54 @@ class ChildLimits:
     seconds: float = 600.0
 
 
+class ChildReader:
+    """A reading generator running in a child process, started at construction.
+
+    Starting early lets the caller do its own preparation (hashing, database
+    look-ups) while the child starts and reads. Iterate it once; always close
+    it (or use it as a context manager) so the child is reaped.
+    """
+
+    def __init__(self, target: Callable[..., Iterator], *args, limits: ChildLimits = ChildLimits()):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "importers.isolation"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+        )
+        self.timed_out = threading.Event()
+        self.timer = threading.Timer(limits.seconds, self._expire)
+        self.timer.daemon = True
+        self.timer.start()
+        try:
+            pickle.dump((target, args, limits.memory_bytes), self.process.stdin)
+            self.process.stdin.close()
+        except BrokenPipeError:  # the child died at once; iterating reports how
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+
+    def _expire(self) -> None:
+        self.timed_out.set()  # before the kill, so the reader of the dead pipe sees why
+        self.process.kill()
+
+    def __iter__(self) -> Iterator:
+        return _receive(self.process, self.timed_out)
+
+    def close(self) -> None:
+        self.timer.cancel()
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.stdout.close()
+        self.process.wait()
+
+    def __enter__(self) -> ChildReader:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+
 def stream_from_child(target: Callable[..., Iterator], *args, limits: ChildLimits = ChildLimits()) -> Iterator:
     """Yield what ``target(*args)`` yields, computed in a child process.
 
@@ -38,36 +86,8 @@ def stream_from_child(target: Callable[..., Iterator], *args, limits: ChildLimit
     example killed by the reader's abort) or runs past the time limit becomes
     ImportFileError(kind="unreadable"). The child is always reaped.
     """
-    process = subprocess.Popen(
-        [sys.executable, "-m", "importers.isolation"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-    )
-    timed_out = threading.Event()
-
-    def expire() -> None:
-        timed_out.set()  # before the kill, so the reader of the dead pipe sees why
-        process.kill()
-
-    timer = threading.Timer(limits.seconds, expire)
-    timer.daemon = True
-    timer.start()
-    try:
-        try:
-            pickle.dump((target, args, limits.memory_bytes), process.stdin)
-            process.stdin.close()
-        except BrokenPipeError:  # the child died at once; _receive reports how
-            with contextlib.suppress(OSError):
-                process.stdin.close()
-        yield from _receive(process, timed_out)
-    finally:
-        timer.cancel()
-        if process.poll() is None:
-            process.kill()
-        process.stdout.close()
-        process.wait()
+    with ChildReader(target, *args, limits=limits) as reader:
+        yield from reader
 
 
 def _receive(process, timed_out: threading.Event) -> Iterator:

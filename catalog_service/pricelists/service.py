@@ -12,8 +12,22 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from importers.isolation import ChildLimits, stream_from_child
-from importers.pricelist import PROBLEM_ORDER, ParsedRow, ReadSummary, SheetLayout, parsed_rows, read_price_list
+from importers.isolation import ChildLimits, ChildReader
+from importers.pricelist import (
+    ARTICLE_NUMBER,
+    COLOUR,
+    COLOUR_CODE,
+    COMPRESSION_CLASS,
+    MODEL,
+    PRICE_ORE,
+    PROBLEM,
+    PROBLEM_ORDER,
+    ROW,
+    SHEET,
+    ReadSummary,
+    SheetLayout,
+    read_price_list,
+)
 from importers.workbook import check_workbook
 
 from ..audit.service import record
@@ -72,20 +86,19 @@ def import_price_list(
     existing = _same_file_import(session, profile.code, digest, contract.id)
     if existing is not None and not dry_run:
         return summarise(session, existing, status="unchanged")
-    terms = supplier_terms(contract, profile.code)
-    draft = PriceListImport(
-        supplier=profile.code,
-        status=ImportStatus.draft,
-        contract_id=contract.id,
-        created_by=actor,
-        source_file=_source_file(session, path, digest, filename),
-    )
-    session.add(draft)
-    session.flush()
-    others = tuple(profiles().values())
-    limits = _child_limits()
-    stream = stream_from_child(read_price_list, path, profile, others, limits=limits)
-    reader_peak_mb = _judge_and_store(session, draft, stream, terms, progress)
+    # The reader starts now and reads while the file is stored.
+    with ChildReader(read_price_list, path, profile, tuple(profiles().values()), limits=_child_limits()) as reader:
+        terms = supplier_terms(contract, profile.code)
+        draft = PriceListImport(
+            supplier=profile.code,
+            status=ImportStatus.draft,
+            contract_id=contract.id,
+            created_by=actor,
+            source_file=_source_file(session, path, digest, filename),
+        )
+        session.add(draft)
+        session.flush()
+        reader_peak_mb = _judge_and_store(session, draft, reader, terms, progress)
     if not dry_run:
         _supersede_older_drafts(session, draft)
         record(
@@ -179,7 +192,7 @@ def _judge_and_store(session, draft: PriceListImport, stream, terms: SupplierTer
         elif isinstance(message, ReadSummary):
             summary = message
         else:
-            _store_batch(session, draft.id, parsed_rows(message), terms, tally)
+            _store_batch(session, draft.id, message.rows(), terms, tally)
             tally.rows += len(message)
             if progress:
                 progress(tally.rows, max(tally.expected, tally.rows))
@@ -188,8 +201,8 @@ def _judge_and_store(session, draft: PriceListImport, stream, terms: SupplierTer
     return summary.peak_rss_mb
 
 
-def _store_batch(session, import_id: int, rows: list[ParsedRow], terms: SupplierTerms, tally: _Tally) -> None:
-    """Judge a batch and write it: full rows, and short ones for models outside the contract."""
+def _store_batch(session, import_id: int, rows: list[tuple], terms: SupplierTerms, tally: _Tally) -> None:
+    """Judge a batch (ParsedRow-ordered tuples) and write it: full rows, and short ones for unprocured models."""
     full, short = [], []
     verdicts = tally.verdicts
     for row in rows:
@@ -199,27 +212,27 @@ def _store_batch(session, import_id: int, rows: list[ParsedRow], terms: Supplier
             short.append(
                 (
                     import_id,
-                    row.sheet,
-                    row.row,
-                    row.article_number,
-                    row.model,
-                    row.compression_class,
-                    row.price_ore,
+                    row[SHEET],
+                    row[ROW],
+                    row[ARTICLE_NUMBER],
+                    row[MODEL],
+                    row[COMPRESSION_CLASS],
+                    row[PRICE_ORE],
                     NOT_PROCURED,
                 )
             )
             continue
-        problem = row.problem
+        problem = row[PROBLEM]
         if problem is not None:
             tally.invalid[problem[0]] += 1
         elif verdict is Verdict.non_base_colour:
-            tally.non_base[(row.colour, row.colour_code)] += 1
+            tally.non_base[(row[COLOUR], row[COLOUR_CODE])] += 1
         full.append(
             (
                 import_id,
-                *row[:12],
+                *row[:PRICE_ORE],
                 base,
-                *row[12:15],
+                *row[PRICE_ORE:PROBLEM],
                 verdict.value,
                 *(problem if problem is not None else (None, None, None)),
             )

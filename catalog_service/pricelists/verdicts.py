@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, Indel
 
-from importers.pricelist import ParsedRow
+from importers.pricelist import COLOUR, COLOUR_CODE, MODEL, PROBLEM, VALID_FROM, VALID_TO, ParsedRow
 from importers.values import colour_key, normalise_key
 
 
@@ -58,20 +58,25 @@ class Judgement(NamedTuple):
 _model_key = lru_cache(maxsize=65536)(normalise_key)
 
 
-def judge(row: ParsedRow, terms: SupplierTerms) -> Judgement:
-    """The verdict for one row: the first rule that applies wins."""
-    if row.problem is not None:
-        return Judgement(Verdict.invalid_row, None, None)
-    procured = terms.models.get(_model_key(row.model))
+def judge(row: ParsedRow | tuple, terms: SupplierTerms) -> Judgement:
+    """The verdict for one row (a ParsedRow, or a plain tuple in its order): the first rule that applies wins."""
+    if row[PROBLEM] is not None:
+        return _INVALID
+    procured = terms.models.get(_model_key(row[MODEL]))
     if procured is None:
-        return Judgement(Verdict.not_procured, None, None)
+        return _NOT_PROCURED
     start = terms.contract_start
-    if (row.valid_from and row.valid_from > start) or (row.valid_to and row.valid_to < start):
+    valid_from, valid_to = row[VALID_FROM], row[VALID_TO]
+    if (valid_from and valid_from > start) or (valid_to and valid_to < start):
         return Judgement(Verdict.outside_validity, None, procured)
-    base = base_colour(row.colour, row.colour_code, terms)
+    base = base_colour(row[COLOUR], row[COLOUR_CODE], terms)
     if base is None:
         return Judgement(Verdict.non_base_colour, None, procured)
     return Judgement(Verdict.allowed, base, procured)
+
+
+_INVALID = Judgement(Verdict.invalid_row, None, None)
+_NOT_PROCURED = Judgement(Verdict.not_procured, None, None)
 
 
 def base_colour(colour: str | None, code: str | None, terms: SupplierTerms) -> str | None:
