@@ -1,4 +1,4 @@
-"""HTTP: upload a price list."""
+"""HTTP: upload a price list; read stored imports."""
 
 from __future__ import annotations
 
@@ -10,14 +10,26 @@ from flask_smorest import Blueprint
 
 from ..extensions import db
 from ..web_actor import current_actor
-from .schemas import ImportSummarySchema, UploadFileSchema, UploadFormSchema
-from .service import import_price_list
+from .schemas import (
+    ImportListItemSchema,
+    ImportListQuerySchema,
+    ImportSummarySchema,
+    UploadFileSchema,
+    UploadFormSchema,
+)
+from .service import get_import, import_price_list, list_imports, summarise
 
 blp = Blueprint("pricelists", __name__, url_prefix="/api/v1/pricelists", description="Prislistor")
 
 
 @blp.route("")
 class PriceLists(MethodView):
+    @blp.arguments(ImportListQuerySchema, location="query")
+    @blp.response(200, ImportListItemSchema(many=True))
+    def get(self, query):
+        """The latest imports, newest first (optionally one supplier's)."""
+        return list_imports(db.session, supplier=query.get("supplier"), limit=query["limit"])
+
     @blp.arguments(UploadFileSchema, location="files")
     @blp.arguments(UploadFormSchema, location="form")
     @blp.response(201, ImportSummarySchema)
@@ -44,3 +56,12 @@ class PriceLists(MethodView):
             else:
                 db.session.commit()
         return (result, 200) if result.status == "unchanged" else result
+
+
+@blp.route("/<int:import_id>")
+class PriceListImportView(MethodView):
+    @blp.response(200, ImportSummarySchema)
+    def get(self, import_id):
+        """One import's summary: counts per verdict, invalid rows, unknown colours."""
+        found = get_import(db.session, import_id)
+        return summarise(db.session, found, status=found.status.value)

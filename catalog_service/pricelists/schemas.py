@@ -50,7 +50,7 @@ class ImportSummarySchema(Schema):
     sheets = fields.List(fields.Nested(SheetSchema))
 
     def _unknown_names(self, result) -> list[str]:
-        return [u["colour"] or u["colour_code"] for u in result.unknown_colours]
+        return [(u["colour"] or u["colour_code"]).strip() for u in result.unknown_colours]
 
 
 class UploadFileSchema(Schema):
@@ -60,3 +60,23 @@ class UploadFileSchema(Schema):
 class UploadFormSchema(Schema):
     supplier = fields.String(required=True, metadata={"description": "supplier code, e.g. juzo"})
     dry_run = fields.Boolean(load_default=False)
+
+
+class ImportListQuerySchema(Schema):
+    supplier = fields.String(metadata={"description": "supplier code"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ImportListItemSchema(Schema):
+    """One stored import in a list."""
+
+    id = fields.Integer()
+    supplier = fields.String()
+    status = fields.Function(lambda item: item.status.value)
+    filename = fields.Function(lambda item: item.source_file.filename)
+    sha256 = fields.Function(lambda item: item.source_file.sha256)
+    created_at = fields.DateTime()
+    created_by = fields.String()
+    data_rows = fields.Integer()
+    allowed = fields.Integer()
+    excluded = fields.Dict(keys=fields.String(), values=fields.Integer())
