@@ -38,9 +38,13 @@ def _register(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     models.enable_sqlite_pragmas(app)
     api.init_app(app)
+    from .assortment.api import blp as assortment_blp
+    from .audit.api import blp as audit_blp
+    from .feeds.api import blp as feeds_blp
     from .pricelists.api import blp as pricelists_blp
 
-    api.register_blueprint(pricelists_blp)
+    for blueprint in (pricelists_blp, assortment_blp, feeds_blp, audit_blp):
+        api.register_blueprint(blueprint)
     from .web.views import bp as web_bp
 
     app.register_blueprint(web_bp)

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import time
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 
@@ -48,6 +49,22 @@ def emit_json(payload) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False, default=str))
 
 
+@contextmanager
+def fail_on_domain_error(as_json: bool = False):
+    """Turn a refused operation into one line on stderr (and a JSON error on stdout with --json), exit 1."""
+    from .extensions import db
+
+    try:
+        yield
+    except (DomainError, ImportFileError) as error:
+        db.session.rollback()
+        code = getattr(error, "code", None) or getattr(error, "kind", "error")
+        if as_json:
+            emit_json({"error": {"code": code, "message": error.message, "details": getattr(error, "details", None)}})
+        click.echo(f"Fel: {error.message}", err=True)
+        sys.exit(1)
+
+
 def transactional(command):
     """Commit once when the command succeeds; roll back and exit 1 with one line on stderr otherwise."""
 
@@ -55,22 +72,12 @@ def transactional(command):
     def run(*args, **kwargs):
         from .extensions import db
 
-        as_json = kwargs.get("as_json", False)
-        try:
+        with fail_on_domain_error(kwargs.get("as_json", False)):
             outcome = command(*args, **kwargs)
-            if outcome is not ROLLBACK:
-                db.session.commit()
-            else:
+            if outcome is ROLLBACK:
                 db.session.rollback()
-        except (DomainError, ImportFileError) as error:
-            db.session.rollback()
-            code = getattr(error, "code", None) or getattr(error, "kind", "error")
-            if as_json:
-                emit_json(
-                    {"error": {"code": code, "message": error.message, "details": getattr(error, "details", None)}}
-                )
-            click.echo(f"Fel: {error.message}", err=True)
-            sys.exit(1)
+            else:
+                db.session.commit()
 
     return run
 
@@ -100,11 +107,15 @@ class Progress:
 
 
 def register_commands(app: Flask) -> None:
+    from .assortment.cli import assortment
+    from .audit.cli import audit
+    from .auth.cli import token, user
     from .contracts.cli import contract
     from .demo.cli import demo
+    from .feeds.cli import feed
     from .pricelists.cli import pricelist
 
-    for command in (init_db, contract, pricelist, demo):
+    for command in (init_db, contract, pricelist, assortment, feed, user, token, audit, demo):
         app.cli.add_command(command)
 
 

@@ -46,7 +46,13 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
-        return jsonify(error_body(error.code, error.message, error.details)), error.status
+        response = jsonify(error_body(error.code, error.message, error.details))
+        if error.status == 401:
+            challenge = 'Bearer realm="catalog"'
+            if error.code == "invalid_token":
+                challenge += ', error="invalid_token"'
+            response.headers["WWW-Authenticate"] = challenge
+        return response, error.status
 
     @app.errorhandler(ImportFileError)
     def _import_file(error: ImportFileError):

@@ -5,13 +5,31 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     """Timezone-aware now; used as a callable default so it is computed per row."""
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored and returned in UTC, timezone-aware on every engine (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: use utcnow()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 def enable_sqlite_pragmas(app: Flask) -> None:
@@ -31,8 +49,11 @@ def enable_sqlite_pragmas(app: Flask) -> None:
 
 
 def import_all_models() -> None:
+    from .assortment import models as _assortment  # noqa: F401
     from .audit import models as _audit  # noqa: F401
+    from .auth import models as _auth  # noqa: F401
     from .contracts import models as _contracts  # noqa: F401
+    from .feeds import models as _feeds  # noqa: F401
     from .pricelists import models as _pricelists  # noqa: F401
 
 

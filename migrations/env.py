@@ -26,6 +26,13 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def render_item(type_, obj, autogen_context):
+    """Our column types render as the plain SQLAlchemy types they store as."""
+    if type_ == "type" and hasattr(obj, "impl") and type(obj).__module__.startswith("catalog_service"):
+        return f"sa.{obj.impl!r}"
+    return False
+
+
 def run_migrations_online():
     def skip_empty_revision(context, revision, directives):
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
@@ -36,6 +43,7 @@ def run_migrations_online():
     options.setdefault("process_revision_directives", skip_empty_revision)
     # batch mode lets ALTER TABLE migrations run on SQLite as well as PostgreSQL
     options.setdefault("render_as_batch", True)
+    options.setdefault("render_item", render_item)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **options)
         with context.begin_transaction():

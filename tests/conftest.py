@@ -114,3 +114,37 @@ def sample_contract(app, samples):
         contract = load_contract(db.session, samples / "avtal-kompression-2026.xlsx", actor="upphandlare1")
         db.session.commit()
         return contract.id
+
+
+def make_token(app, *, roles: tuple[str, ...] = (), eshop: str | None = None, name: str | None = None) -> str:
+    """A live API token: for a new person with ``roles``, or for an e-shop."""
+    from catalog_service.auth.service import create_token, create_user
+
+    with app.app_context():
+        if eshop:
+            raw, _ = create_token(db.session, actor="admin", eshop=eshop)
+        else:
+            name = name or "-".join(roles)
+            create_user(db.session, name, list(roles), actor="admin")
+            raw, _ = create_token(db.session, actor="admin", user=name)
+        db.session.commit()
+    return raw
+
+
+def bearer_client(app, token: str):
+    """A test client that sends the token with every request."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+@pytest.fixture
+def officer_client(app):
+    """A client acting as the procurement officer `upphandlare1`."""
+    return bearer_client(app, make_token(app, roles=("upphandlare",), name="upphandlare1"))
+
+
+@pytest.fixture
+def reviewer_client(app):
+    """A client acting as a second procurement officer, `upphandlare2` (four-eyes)."""
+    return bearer_client(app, make_token(app, roles=("upphandlare",), name="upphandlare2"))

@@ -23,3 +23,15 @@ def record(session: Session, *, actor: str, action: str, object_type: str, objec
     session.add(entry)
     session.flush()
     return entry
+
+
+def list_entries(session: Session, *, action: str | None = None, actor: str | None = None, limit: int = 100):
+    """The newest audit entries first, optionally filtered by action (prefix) or actor."""
+    from sqlalchemy import select
+
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if action:
+        query = query.where(AuditEntry.action.startswith(action))
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    return list(session.scalars(query))

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import utcnow
+from ..models import UTCDateTime, utcnow
 
 
 class Contract(db.Model):
@@ -20,7 +20,7 @@ class Contract(db.Model):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
-    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     loaded_by: Mapped[str] = mapped_column(String(100))
 
     models: Mapped[list[ProcuredModel]] = relationship(back_populates="contract", cascade="all, delete-orphan")

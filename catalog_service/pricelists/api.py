@@ -8,8 +8,9 @@ from pathlib import Path
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..auth.http import current_actor, require_roles
+from ..auth.models import Role
 from ..extensions import db
-from ..web_actor import current_actor
 from .schemas import (
     ImportListItemSchema,
     ImportListQuerySchema,
@@ -24,12 +25,14 @@ blp = Blueprint("pricelists", __name__, url_prefix="/api/v1/pricelists", descrip
 
 @blp.route("")
 class PriceLists(MethodView):
+    @require_roles(Role.upphandlare, Role.hmc)
     @blp.arguments(ImportListQuerySchema, location="query")
     @blp.response(200, ImportListItemSchema(many=True))
     def get(self, query):
         """The latest imports, newest first (optionally one supplier's)."""
         return list_imports(db.session, supplier=query.get("supplier"), limit=query["limit"])
 
+    @require_roles(Role.upphandlare)
     @blp.arguments(UploadFileSchema, location="files")
     @blp.arguments(UploadFormSchema, location="form")
     @blp.response(201, ImportSummarySchema)
@@ -60,6 +63,7 @@ class PriceLists(MethodView):
 
 @blp.route("/<int:import_id>")
 class PriceListImportView(MethodView):
+    @require_roles(Role.upphandlare, Role.hmc)
     @blp.response(200, ImportSummarySchema)
     def get(self, import_id):
         """One import's summary: counts per verdict, invalid rows, unknown colours."""

@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 
 from ..cli import ROLLBACK, Progress, actor_option, emit_json, existing_file, json_option, transactional
 from ..extensions import db
+from ..suppliers import profile_for
 from .schemas import ImportSummarySchema
 from .service import import_price_list
 
@@ -52,3 +53,40 @@ def _report(summary: dict) -> None:
     )
     if summary["unknown_colours"]:
         click.echo(f"Okända färger att granska: {', '.join(summary['unknown_colours'])}", err=True)
+
+
+@pricelist.command("diff")
+@click.option("--supplier", required=True)
+@json_option
+@with_appcontext
+def diff(supplier, as_json):
+    """The supplier's draft against its published version: diff, reconciliation, layout warnings."""
+    from ..assortment.review import review_draft
+    from ..assortment.schemas import ReviewSchema
+    from ..assortment.service import latest_draft
+    from ..cli import fail_on_domain_error
+
+    with fail_on_domain_error(as_json):
+        review = ReviewSchema().dump(review_draft(db.session, latest_draft(db.session, profile_for(supplier).code)))
+    if as_json:
+        emit_json(review)
+    _report_review(review)
+
+
+def _report_review(review: dict) -> None:
+    d = review["diff"]
+    against = f"version {review['against_version']}" if review["against_version"] else "inget publicerat"
+    click.echo(
+        f"Utkast {review['import_id']} mot {against}: {len(d['added'])} nya, {len(d['removed'])} borttagna, "
+        f"{len(d['changed'])} ändrade, {d['unchanged']} oförändrade.",
+        err=True,
+    )
+    rec = review["reconciliation"]
+    for model in rec["models_without_allowed_items"]:
+        click.echo(f"  Avtalsmodell utan tillåtna artiklar: {model['model']} ({model['reason']})", err=True)
+    for model in rec["base_colours_missing"]:
+        click.echo(f"  {model['model']} saknar basfärg: {', '.join(model['missing_base_colours'])}", err=True)
+    if rec["priced_above_contract"]:
+        click.echo(f"  {len(rec['priced_above_contract'])} artiklar har listpris över avtalspriset.", err=True)
+    for warning in review["layout_warnings"]:
+        click.echo(f"  Varning: {warning}", err=True)

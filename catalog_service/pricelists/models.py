@@ -3,11 +3,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
-from ..models import utcnow
+from ..models import UTCDateTime, utcnow
 from .verdicts import Verdict
 
 
@@ -27,7 +27,7 @@ class SourceFile(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PriceListImport(db.Model):
@@ -40,7 +40,7 @@ class PriceListImport(db.Model):
     status: Mapped[ImportStatus] = mapped_column(Enum(ImportStatus, native_enum=False, length=20))
     source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"))
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100))
     data_rows: Mapped[int] = mapped_column(Integer, default=0)
     skipped_rows: Mapped[int] = mapped_column(Integer, default=0)

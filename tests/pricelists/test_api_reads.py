@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+
+@pytest.fixture
+def client(officer_client):
+    """Uploads and reads act as a procurement officer."""
+    return officer_client
+
 
 def test_imports_are_listed_and_summarised_over_http(runner, client):
     assert runner.invoke(args=["demo"]).exit_code == 0

@@ -59,6 +59,12 @@ SWEDISH = re.compile(r"\b(filen|arbetsboken|bladet|flik|rubrik\w*|kolumn|leveran
 ADVICE = re.compile(r"\b(spara|ta bort|be leverantören|kontrollera|dela upp|välj|lägg till|byt)\b", re.IGNORECASE)
 
 
+@pytest.fixture
+def client(officer_client):
+    """Uploads and reads act as a procurement officer."""
+    return officer_client
+
+
 # --- files ---------------------------------------------------------------------------------------
 
 
@@ -397,10 +403,10 @@ def test_header_messages_say_what_to_do(app, runner, client, medi_contract, file
 
 
 @pytest.fixture
-def small_upload_client(app):
+def small_upload_client(app, officer_client):
     """A client of an app that takes uploads of at most 4 KiB."""
     app.config["MAX_CONTENT_LENGTH"] = 4096
-    return app.test_client()
+    return officer_client
 
 
 def test_upload_above_the_size_limit_gives_json_413(app, small_upload_client, medi_contract, files, upload_dirs):

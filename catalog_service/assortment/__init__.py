@@ -1,0 +1,1 @@
+"""Assortment versions: the published, immutable content each e-shop may sell."""

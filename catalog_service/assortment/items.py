@@ -1,0 +1,100 @@
+"""Items: from a draft's allowed rows (with the contract's terms), or from a published version."""
+
+from __future__ import annotations
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from exports.feed import ITEM_KEYS
+from importers.values import normalise_key
+
+from ..contracts.models import Contract, ProcuredModel
+from ..pricelists.models import PriceListImport, PriceListRow
+from ..pricelists.verdicts import Verdict
+from .models import ITEM_COLUMNS, AssortmentItem, AssortmentVersion
+
+
+def lead_times() -> tuple[int, int]:
+    """Working days to HMC: (standard, made to measure), from configuration."""
+    config = current_app.config if has_app_context() else {}
+    return int(config.get("LEAD_TIME_STANDARD_DAYS", 5)), int(config.get("LEAD_TIME_MADE_TO_MEASURE_DAYS", 10))
+
+
+def draft_items(session: Session, draft: PriceListImport) -> list[dict]:
+    """The items a draft would publish: its allowed rows with position, price and lead time from the contract."""
+    contract = session.get(Contract, draft.contract_id)
+    terms = {m.model_key: m for m in contract.models if m.supplier == draft.supplier}
+    standard, made_to_measure = lead_times()
+    rows = session.execute(
+        select(PriceListRow).where(PriceListRow.import_id == draft.id, PriceListRow.verdict == Verdict.allowed)
+    ).scalars()
+    items = [_item(row, terms[normalise_key(row.model)], standard, made_to_measure) for row in rows]
+    return sorted(items, key=lambda item: item["article_number"])
+
+
+def _item(row: PriceListRow, procured: ProcuredModel, standard: int, made_to_measure: int) -> dict:
+    return {
+        "article_number": row.article_number,
+        "gtin": row.gtin,
+        "model": procured.model_number,
+        "name": row.name,
+        "position": procured.position,
+        "iso_code": procured.iso_code,
+        "compression_class": row.compression_class,
+        "garment_type": procured.garment_type or row.garment_type,
+        "size": row.size,
+        "length": row.length,
+        "colour": row.colour,
+        "base_colour": row.base_colour,
+        "made_to_measure": procured.made_to_measure,
+        "price_ore": procured.price_ore,
+        "lead_time_working_days": made_to_measure if procured.made_to_measure else standard,
+        "list_price_ore": row.price_ore,
+    }
+
+
+def version_items(session: Session, version: AssortmentVersion) -> list[dict]:
+    """A published version's items, sorted by article number."""
+    columns = [getattr(AssortmentItem, c) for c in ITEM_COLUMNS]
+    rows = session.execute(
+        select(*columns).where(AssortmentItem.version_id == version.id).order_by(AssortmentItem.article_number)
+    ).all()
+    return [dict(zip(ITEM_COLUMNS, row, strict=True)) for row in rows]
+
+
+def diff_items(old: list[dict], new: list[dict]) -> dict:
+    """Added, removed and changed items (by article number), and how many are unchanged.
+
+    A change lists each differing field with its old and new value.
+    """
+    before = {item["article_number"]: item for item in old}
+    after = {item["article_number"]: item for item in new}
+    changed = []
+    for number in sorted(before.keys() & after.keys()):
+        fields = {
+            key: {"old": before[number][key], "new": after[number][key]}
+            for key in before[number]
+            if before[number][key] != after[number].get(key)
+        }
+        if fields:
+            changed.append({"article_number": number, "fields": fields})
+    return {
+        "added": [after[n] for n in sorted(after.keys() - before.keys())],
+        "removed": [before[n] for n in sorted(before.keys() - after.keys())],
+        "changed": changed,
+        "unchanged": len(before.keys() & after.keys()) - len(changed),
+    }
+
+
+def as_feed_item(item: dict) -> dict:
+    """An item in the feed's shape (DESIGN.md, plus the supplier's list price): prices as SEK text."""
+    feed = {key: item.get(key) for key in ITEM_KEYS}
+    feed["contract_price_sek"] = sek_text(item["price_ore"])
+    feed["list_price_sek"] = sek_text(item["list_price_ore"])
+    return feed
+
+
+def sek_text(ore: int | None) -> str | None:
+    """Öre as SEK text with two decimals: 55900 → '559.00'."""
+    return None if ore is None else f"{ore // 100}.{ore % 100:02d}"

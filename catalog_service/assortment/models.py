@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from ..extensions import db
+from ..models import UTCDateTime, utcnow
+
+
+class VersionKind(enum.StrEnum):
+    publish = "publish"  # a reviewed draft
+    rollback = "rollback"  # an earlier version's content, published again
+
+
+class VersionCounter(db.Model):
+    """The last version number handed out per supplier.
+
+    Publishing increments it with one UPDATE as its first statement: the row
+    lock (PostgreSQL) or write lock (SQLite) makes concurrent publishes take
+    turns, and a rolled-back publish gives its number back, so numbers have no gaps.
+    """
+
+    __tablename__ = "version_counters"
+
+    supplier: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AssortmentVersion(db.Model):
+    """One published, immutable snapshot of a supplier's allowed items."""
+
+    __tablename__ = "assortment_versions"
+    __table_args__ = (UniqueConstraint("supplier", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier: Mapped[str] = mapped_column(String(40))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[VersionKind] = mapped_column(Enum(VersionKind, native_enum=False, length=20))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("pricelist_imports.id"))
+    source_version_id: Mapped[int | None] = mapped_column(ForeignKey("assortment_versions.id"))
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by: Mapped[str] = mapped_column(String(100))
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str | None] = mapped_column(String(500))
+
+    documents: Mapped[list[FeedDocument]] = relationship(back_populates="version", cascade="all, delete-orphan")
+
+
+class AssortmentItem(db.Model):
+    """One allowed article in one version, with the contract's terms for it."""
+
+    __tablename__ = "assortment_items"
+    __table_args__ = (Index("ix_assortment_items_version_article", "version_id", "article_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("assortment_versions.id", ondelete="CASCADE"))
+    article_number: Mapped[str] = mapped_column(String())
+    gtin: Mapped[str | None] = mapped_column(String())
+    model: Mapped[str] = mapped_column(String())
+    name: Mapped[str | None] = mapped_column(String())
+    position: Mapped[str] = mapped_column(String(20))
+    iso_code: Mapped[str | None] = mapped_column(String(40))
+    compression_class: Mapped[int | None] = mapped_column(Integer)
+    garment_type: Mapped[str | None] = mapped_column(String())
+    size: Mapped[str | None] = mapped_column(String())
+    length: Mapped[str | None] = mapped_column(String())
+    colour: Mapped[str | None] = mapped_column(String())
+    base_colour: Mapped[str] = mapped_column(String(60))
+    made_to_measure: Mapped[bool] = mapped_column(Boolean, default=False)
+    price_ore: Mapped[int] = mapped_column(Integer)  # the contract price
+    lead_time_working_days: Mapped[int] = mapped_column(Integer)
+    list_price_ore: Mapped[int | None] = mapped_column(Integer)  # the supplier's price-list price
+
+
+class FeedDocument(db.Model):
+    """A version's feed rendered once at publish, in one format, plain and gzipped."""
+
+    __tablename__ = "feed_documents"
+    __table_args__ = (UniqueConstraint("version_id", "format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("assortment_versions.id", ondelete="CASCADE"))
+    format: Mapped[str] = mapped_column(String(10))
+    media_type: Mapped[str] = mapped_column(String(120))
+    etag: Mapped[str] = mapped_column(String(80))  # sha256 of the body
+    size: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    gzip_body: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+
+    version: Mapped[AssortmentVersion] = relationship(back_populates="documents")
+
+
+ITEM_COLUMNS = (
+    "article_number",
+    "gtin",
+    "model",
+    "name",
+    "position",
+    "iso_code",
+    "compression_class",
+    "garment_type",
+    "size",
+    "length",
+    "colour",
+    "base_colour",
+    "made_to_measure",
+    "price_ore",
+    "lead_time_working_days",
+    "list_price_ore",
+)

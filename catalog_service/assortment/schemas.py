@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class VersionSchema(Schema):
+    supplier = fields.String()
+    number = fields.Integer(data_key="version")
+    kind = fields.Function(lambda v: v.kind.value)
+    published_at = fields.DateTime()
+    published_by = fields.String()
+    item_count = fields.Integer(data_key="items")
+    import_id = fields.Integer(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class PublishSchema(Schema):
+    confirm_removal = fields.Boolean(load_default=False, metadata={"description": "needed above 20 % removed"})
+    reason = fields.String(load_default=None, allow_none=True, metadata={"description": "why; needed with confirm"})
+
+
+class RollbackSchema(Schema):
+    to_version = fields.Integer(required=True)
+    reason = fields.String(required=True)
+
+
+class ReviewSchema(Schema):
+    import_id = fields.Integer()
+    supplier = fields.String()
+    status = fields.String()
+    uploaded_by = fields.String()
+    against_version = fields.Integer(allow_none=True)
+    diff = fields.Dict()
+    reconciliation = fields.Dict()
+    layout_warnings = fields.List(fields.String())

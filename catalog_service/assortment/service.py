@@ -1,0 +1,187 @@
+"""Publishing: a reviewed draft becomes the supplier's next immutable assortment version."""
+
+from __future__ import annotations
+
+from flask import current_app, has_app_context
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..audit.service import record
+from ..errors import Conflict, Invalid, NotFound
+from ..feeds.service import render_documents
+from ..pricelists.models import ImportStatus, PriceListImport
+from ..suppliers import profile_for
+from .items import draft_items, version_items
+from .models import AssortmentItem, AssortmentVersion, VersionCounter, VersionKind
+
+REMOVAL_GUARD_SHARE = 0.20
+
+
+def current_version(session: Session, supplier: str) -> AssortmentVersion | None:
+    """The supplier's latest published version, or None."""
+    return session.scalar(
+        select(AssortmentVersion)
+        .where(AssortmentVersion.supplier == supplier)
+        .order_by(AssortmentVersion.number.desc())
+        .limit(1)
+    )
+
+
+def get_version(session: Session, supplier: str, number: int) -> AssortmentVersion:
+    """One version. Raises NotFound."""
+    version = session.scalar(
+        select(AssortmentVersion).where(AssortmentVersion.supplier == supplier, AssortmentVersion.number == number)
+    )
+    if version is None:
+        raise NotFound("version_not_found", f"Version {number} av {supplier} finns inte.")
+    return version
+
+
+def latest_draft(session: Session, supplier: str) -> PriceListImport:
+    """The supplier's draft waiting for review. Raises Conflict when there is none."""
+    draft = session.scalar(
+        select(PriceListImport)
+        .where(PriceListImport.supplier == supplier, PriceListImport.status == ImportStatus.draft)
+        .order_by(PriceListImport.id.desc())
+        .limit(1)
+    )
+    if draft is None:
+        raise Conflict("no_draft", f"Det finns inget utkast att publicera för {supplier}. Läs in en prislista först.")
+    return draft
+
+
+def publish_assortment(
+    session: Session, supplier: str, *, actor: str, confirm_removal: bool = False, reason: str | None = None
+) -> AssortmentVersion:
+    """Publish the supplier's draft as its next version, with feed documents rendered once.
+
+    Raises Conflict when there is no draft, when the publisher uploaded the
+    draft (four-eyes rule, unless FOUR_EYES is off), or when more than 20 % of
+    the published items would go without ``confirm_removal`` and a reason.
+    Flushes; the caller commits. A refused publish must be rolled back, which
+    also returns the reserved version number.
+    """
+    code = profile_for(supplier).code
+    number = _reserve_number(session, code)
+    draft = latest_draft(session, code)
+    if _four_eyes() and draft.created_by == actor:
+        raise Conflict(
+            "four_eyes",
+            f"Utkastet lästes in av {actor}. En annan person måste granska och publicera det.",
+            {"uploaded_by": draft.created_by},
+        )
+    items = draft_items(session, draft)
+    previous = current_version(session, code)
+    _removal_guard(session, previous, items, confirm_removal, reason)
+    version = _store_version(
+        session,
+        code,
+        number,
+        items,
+        actor=actor,
+        kind=VersionKind.publish,
+        contract_id=draft.contract_id,
+        import_id=draft.id,
+        reason=reason,
+    )
+    draft.status = ImportStatus.published
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="assortment.publish",
+        object_type="assortment_version",
+        object_id=version.id,
+        supplier=code,
+        number=number,
+        items=len(items),
+        import_id=draft.id,
+        reason=reason,
+    )
+    return version
+
+
+def rollback_assortment(
+    session: Session, supplier: str, to_number: int, *, actor: str, reason: str
+) -> AssortmentVersion:
+    """Publish an earlier version's content again, as a new version. Raises NotFound, Invalid."""
+    if not (reason or "").strip():
+        raise Invalid("reason_required", "Ange ett skäl för att återställa en tidigare version.")
+    code = profile_for(supplier).code
+    number = _reserve_number(session, code)
+    source = get_version(session, code, to_number)
+    items = version_items(session, source)
+    version = _store_version(
+        session,
+        code,
+        number,
+        items,
+        actor=actor,
+        kind=VersionKind.rollback,
+        contract_id=source.contract_id,
+        source_version_id=source.id,
+        reason=reason.strip(),
+    )
+    record(
+        session,
+        actor=actor,
+        action="assortment.rollback",
+        object_type="assortment_version",
+        object_id=version.id,
+        supplier=code,
+        number=number,
+        restored=to_number,
+        items=len(items),
+        reason=reason.strip(),
+    )
+    return version
+
+
+def _four_eyes() -> bool:
+    return bool(current_app.config.get("FOUR_EYES", True)) if has_app_context() else True
+
+
+def _reserve_number(session: Session, supplier: str) -> int:
+    """Hand out the supplier's next version number; the first write of the publish, so publishes take turns."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(VersionCounter).values(supplier=supplier, last_number=0).on_conflict_do_nothing())
+    return session.execute(
+        update(VersionCounter)
+        .where(VersionCounter.supplier == supplier)
+        .values(last_number=VersionCounter.last_number + 1)
+        .returning(VersionCounter.last_number)
+    ).scalar_one()
+
+
+def _removal_guard(session, previous, items, confirmed: bool, reason: str | None) -> None:
+    if previous is None or previous.item_count == 0:
+        return
+    kept = {item["article_number"] for item in items}
+    removed = [i["article_number"] for i in version_items(session, previous) if i["article_number"] not in kept]
+    share = len(removed) / previous.item_count
+    if share > REMOVAL_GUARD_SHARE and not (confirmed and (reason or "").strip()):
+        raise Conflict(
+            "removal_guard",
+            f"Publiceringen tar bort {len(removed)} av {previous.item_count} artiklar ({share:.0%}). "
+            "Bekräfta borttagningen och ange ett skäl för att publicera ändå.",
+            {"removed": len(removed), "published": previous.item_count, "share": round(share, 4)},
+        )
+
+
+def _store_version(session, supplier, number, items, *, actor, kind, contract_id, **links) -> AssortmentVersion:
+    version = AssortmentVersion(
+        supplier=supplier,
+        number=number,
+        kind=kind,
+        contract_id=contract_id,
+        published_by=actor,
+        item_count=len(items),
+        **links,
+    )
+    session.add(version)
+    session.flush()
+    if items:
+        session.execute(insert(AssortmentItem), [{"version_id": version.id, **item} for item in items])
+    render_documents(session, version, items)
+    return version

@@ -1,0 +1,1 @@
+"""People, roles and API tokens (for people and for supplier e-shops)."""

@@ -1,0 +1,109 @@
+"""Users and API tokens: create, revoke, authenticate."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from ..audit.service import record
+from ..errors import Conflict, Invalid, NotFound
+from ..models import utcnow
+from ..suppliers import profile_for
+from .models import ApiToken, Role, TokenKind, User
+
+TOKEN_BYTES = 32  # 256 bits
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def create_user(session: Session, name: str, roles: list[str], *, actor: str, password: str | None = None) -> User:
+    """Create a person with roles. Raises Invalid for an unknown role, Conflict for a taken name."""
+    unknown = [r for r in roles if r not in Role.__members__]
+    if unknown or not roles:
+        raise Invalid("unknown_role", f"Okänd roll: {', '.join(unknown) or '(ingen)'}. Roller: {', '.join(Role)}.")
+    if session.scalar(select(User.id).where(User.name == name)) is not None:
+        raise Conflict("user_exists", f"Användaren {name!r} finns redan.")
+    user = User(
+        name=name, roles=sorted(set(roles)), password_hash=generate_password_hash(password) if password else None
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor=actor, action="user.create", object_type="user", object_id=user.id, roles=user.roles)
+    return user
+
+
+def find_user(session: Session, name: str) -> User:
+    user = session.scalar(select(User).where(User.name == name))
+    if user is None:
+        raise NotFound("user_not_found", f"Användaren {name!r} finns inte.")
+    return user
+
+
+def create_token(session: Session, *, actor: str, user: str | None = None, eshop: str | None = None):
+    """Make a token for a person or an e-shop. Returns (raw token, ApiToken); the raw token is never stored."""
+    if (user is None) == (eshop is None):
+        raise Invalid("token_owner", "Ange antingen en användare eller en e-butik.")
+    raw = secrets.token_urlsafe(TOKEN_BYTES)
+    token = ApiToken(token_hash=hash_token(raw), prefix=raw[:8], created_by=actor)
+    if eshop is not None:
+        token.kind, token.supplier = TokenKind.eshop, profile_for(eshop).code
+    else:
+        token.kind, token.user = TokenKind.user, find_user(session, user)
+    session.add(token)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="token.create",
+        object_type="api_token",
+        object_id=token.id,
+        kind=token.kind.value,
+        supplier=token.supplier,
+        user=user,
+        prefix=token.prefix,
+    )
+    return raw, token
+
+
+def revoke_token(session: Session, token_id: int, *, actor: str) -> ApiToken:
+    """Revoke a token at once. Raises NotFound; revoking twice is a Conflict."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound("token_not_found", f"Token {token_id} finns inte.")
+    if token.revoked_at is not None:
+        raise Conflict("token_revoked", f"Token {token_id} är redan återkallad.")
+    token.revoked_at, token.revoked_by = utcnow(), actor
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="token.revoke",
+        object_type="api_token",
+        object_id=token.id,
+        kind=token.kind.value,
+        supplier=token.supplier,
+        prefix=token.prefix,
+    )
+    return token
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
+
+
+def authenticate(session: Session, raw: str) -> ApiToken | None:
+    """The live token for a raw bearer value, or None (unknown or revoked)."""
+    digest = hash_token(raw)
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    if token is None or not hmac.compare_digest(token.token_hash, digest) or token.revoked_at is not None:
+        return None
+    if token.kind is TokenKind.user and not token.user.active:
+        return None
+    return token

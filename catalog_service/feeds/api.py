@@ -1,0 +1,126 @@
+"""HTTP: the e-shop feed, conditional and compressed, each token only its own supplier."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from exports.registry import FORMATS, format_for_media_type
+
+from ..audit.service import record
+from ..auth.http import Forbidden, current_token
+from ..auth.models import Role, TokenKind
+from ..errors import DomainError, NotFound
+from ..extensions import db
+from .service import changes_since, feed_body, feed_head, log_fetch
+
+blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds", description="Sortimentsflöden för e-butiker")
+
+
+class NotAcceptable(DomainError):
+    status = 406
+
+
+class FeedQuerySchema(Schema):
+    format = fields.String(metadata={"description": "json (default), csv or xlsx; or use the Accept header"})
+
+
+class ChangesQuerySchema(Schema):
+    since = fields.Integer(required=True, metadata={"description": "a published version number"})
+
+
+class ChangesSchema(Schema):
+    supplier = fields.String()
+    since = fields.Integer()
+    version = fields.Integer()
+    added = fields.List(fields.Dict())
+    removed = fields.List(fields.Dict())
+    changed = fields.List(fields.Dict())
+    unchanged = fields.Integer()
+
+
+def authorised_supplier(supplier: str) -> str:
+    """The supplier code the caller may read; an e-shop asking for another supplier gets 404 (and is audited)."""
+    token = current_token()
+    code = supplier.strip().lower()
+    if token.kind is TokenKind.eshop:
+        if token.supplier != code:
+            record(
+                db.session,
+                actor=token.actor,
+                action="feed.refused",
+                object_type="feed",
+                object_id=code,
+                token_id=token.id,
+            )
+            db.session.commit()
+            raise NotFound("feed_not_found", "Flödet finns inte.")
+        return code
+    if not token.user.has_role(Role.upphandlare, Role.hmc, Role.admin):
+        raise Forbidden("forbidden", "Din behörighet räcker inte för detta.")
+    return code
+
+
+def _negotiate(query: dict) -> str:
+    if query.get("format"):
+        name = query["format"].lower()
+        if name not in FORMATS:
+            raise DomainError("unknown_format", f"Okänt format {name!r}. Välj json, csv eller xlsx.")
+        return name
+    chosen = format_for_media_type(request.headers.get("Accept"))
+    if chosen is None:
+        raise NotAcceptable("not_acceptable", "Flödet finns som application/json, text/csv och xlsx.")
+    return chosen.name
+
+
+def _not_modified(head, etags: tuple[str, ...]) -> bool:
+    if request.if_none_match:
+        return any(request.if_none_match.contains(tag) for tag in etags)
+    since = request.if_modified_since
+    return since is not None and head.published_at.replace(microsecond=0) <= since
+
+
+@blp.route("/<supplier>")
+class Feed(MethodView):
+    @blp.arguments(FeedQuerySchema, location="query")
+    @blp.doc(responses={"200": {"description": "the feed document"}, "304": {"description": "not modified"}})
+    def get(self, query, supplier):
+        """The supplier's current assortment (JSON, CSV or XLSX); ETag and Last-Modified for revalidation."""
+        code = authorised_supplier(supplier)
+        format_name = _negotiate(query)
+        head = feed_head(db.session, code, format_name)
+        gzipped = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+        etag = head.etag + ("-gz" if gzipped else "")
+        status = 304 if _not_modified(head, (head.etag, head.etag + "-gz")) else 200
+        response = Response(status=status)
+        if status == 200:
+            response.set_data(feed_body(db.session, head, gzipped=gzipped))
+            response.content_type = head.media_type
+            if gzipped:
+                response.headers["Content-Encoding"] = "gzip"
+            if format_name != "json":
+                extension = FORMATS[format_name].extensions[0].lstrip(".")
+                response.headers["Content-Disposition"] = (
+                    f'attachment; filename="{code}-sortiment-v{head.version_number}.{extension}"'
+                )
+        log_fetch(db.session, current_token(), code, head, format_name, status)
+        db.session.commit()
+        response.set_etag(etag)
+        response.last_modified = head.published_at
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Vary"] = "Accept, Accept-Encoding, Authorization"
+        return response
+
+
+@blp.route("/<supplier>/changes")
+class FeedChanges(MethodView):
+    @blp.arguments(ChangesQuerySchema, location="query")
+    @blp.response(200, ChangesSchema)
+    def get(self, query, supplier):
+        """Items added, removed and changed between version `since` and the current version."""
+        code = authorised_supplier(supplier)
+        result = changes_since(db.session, code, query["since"])
+        db.session.commit()
+        return result
