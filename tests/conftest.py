@@ -148,3 +148,19 @@ def officer_client(app):
 def reviewer_client(app):
     """A client acting as a second procurement officer, `upphandlare2` (four-eyes)."""
     return bearer_client(app, make_token(app, roles=("upphandlare",), name="upphandlare2"))
+
+
+def post_upload(client, path: Path, supplier: str, **form):
+    """POST a price list as multipart form data, encoded in memory.
+
+    (The test client's own encoder spills bodies above 500 KB to a temporary
+    file that it never closes, which pytest reports as a ResourceWarning.)
+    """
+    import io
+
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    upload = FileStorage(io.BytesIO(path.read_bytes()), filename=path.name, content_type="application/octet-stream")
+    boundary, body = encode_multipart({"supplier": supplier, **form, "file": upload})
+    return client.post("/api/v1/pricelists", data=body, content_type=f"multipart/form-data; boundary={boundary}")
