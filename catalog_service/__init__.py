@@ -46,8 +46,10 @@ def _register(app: Flask) -> None:
     for blueprint in (pricelists_blp, assortment_blp, feeds_blp, audit_blp):
         api.register_blueprint(blueprint)
     from .web.views import bp as web_bp
+    from .web.views import docs_assets
 
     app.register_blueprint(web_bp)
+    app.register_blueprint(docs_assets)
     errors.register(app)
     from .cli import register_commands
 

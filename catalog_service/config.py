@@ -23,6 +23,10 @@ class Defaults:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    # The browsable page at /api/v1/docs uses Swagger UI files served by this app (swagger-ui-bundle),
+    # never a CDN: the service must work without outside network access.
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
     JSON_SORT_KEYS = False
 
 

@@ -10,11 +10,12 @@ from marshmallow import Schema, fields
 from exports.registry import FORMATS, format_for_media_type
 
 from ..audit.service import record
-from ..auth.http import Forbidden, current_token
+from ..auth.http import Forbidden, current_token, require_roles
 from ..auth.models import Role, TokenKind
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from .service import changes_since, feed_body, feed_head, log_fetch
+from ..suppliers import profile_for
+from .service import changes_since, feed_body, feed_head, fetch_status, log_fetch
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds", description="Sortimentsflöden för e-butiker")
 
@@ -124,3 +125,20 @@ class FeedChanges(MethodView):
         result = changes_since(db.session, code, query["since"])
         db.session.commit()
         return result
+
+
+class FetchStatusSchema(Schema):
+    token_id = fields.Integer()
+    prefix = fields.String()
+    last_fetch_at = fields.DateTime()
+    version = fields.Integer()
+    has_current = fields.Boolean()
+
+
+@blp.route("/<supplier>/fetches")
+class FeedFetches(MethodView):
+    @require_roles(Role.upphandlare, Role.hmc)
+    @blp.response(200, FetchStatusSchema(many=True))
+    def get(self, supplier):
+        """Per e-shop token: when it last fetched, which version, and whether that is the current one."""
+        return fetch_status(db.session, profile_for(supplier).code)
