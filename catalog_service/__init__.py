@@ -37,6 +37,11 @@ def _register(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     models.enable_sqlite_pragmas(app)
+    from . import cache
+    from .feeds import fetchlog
+
+    cache.init_app(app)
+    fetchlog.init_app(app)
     api.init_app(app)
     from .assortment.api import blp as assortment_blp
     from .audit.api import blp as audit_blp

@@ -16,6 +16,9 @@ class Defaults:
     CONTRACT_START = None  # 'YYYY-MM-DD' overrides the earliest "Giltig från" of the contract
     LEAD_TIME_STANDARD_DAYS = 5
     LEAD_TIME_MADE_TO_MEASURE_DAYS = 10
+    CACHE_SECONDS = 5  # per-process cache of token checks and feed heads; PostgreSQL NOTIFY drops stale ones
+    FETCH_LOG_FLUSH_SECONDS = 1.0  # feed fetches are written in batches; 0 writes each in its request
+    FOUR_EYES = True  # the person who publishes must not be the one who uploaded the draft
     READER_MEMORY_MB = 2048  # address-space cap of the child process that reads a workbook
     READER_SECONDS = 600
     API_TITLE = "HMC katalog- och sortimentstjänst"
@@ -40,6 +43,9 @@ ENVIRONMENT_SETTINGS = {
     "LEAD_TIME_MADE_TO_MEASURE_DAYS": int,
     "READER_MEMORY_MB": int,
     "READER_SECONDS": float,
+    "CACHE_SECONDS": float,
+    "FETCH_LOG_FLUSH_SECONDS": float,
+    "FOUR_EYES": lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"),
 }
 
 

@@ -72,6 +72,11 @@ def app(database_url, database_template, tmp_path):
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
+            # Every request reads the database and writes its fetch log at once, so tests see
+            # each change immediately; tests/feeds/test_cache.py covers the caches themselves.
+            "CACHE_SECONDS": 0,
+            "CACHE_LISTEN": False,
+            "FETCH_LOG_FLUSH_SECONDS": 0,
         }
     )
     yield app

@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..audit.service import record
+from ..cache import announce
 from ..errors import Conflict, Invalid, NotFound
 from ..feeds.service import render_documents
 from ..pricelists.models import ImportStatus, PriceListImport
@@ -184,4 +185,5 @@ def _store_version(session, supplier, number, items, *, actor, kind, contract_id
     if items:
         session.execute(insert(AssortmentItem), [{"version_id": version.id, **item} for item in items])
     render_documents(session, version, items)
+    announce(session, "feed", supplier)
     return version

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Enum, ForeignKey, String
@@ -60,3 +61,22 @@ class ApiToken(db.Model):
     def actor(self) -> str:
         """How this token's holder appears in the audit log."""
         return f"eshop:{self.supplier}" if self.kind is TokenKind.eshop else self.user.name
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling the API, as checked from a live token (cheap to cache, holds no secrets)."""
+
+    token_id: int
+    kind: TokenKind
+    supplier: str | None
+    user_name: str | None
+    roles: frozenset[str]
+
+    @property
+    def actor(self) -> str:
+        """How the caller appears in the audit log."""
+        return f"eshop:{self.supplier}" if self.kind is TokenKind.eshop else self.user_name
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.kind is TokenKind.user and any(r.value in self.roles for r in roles)

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from ..audit.service import record
+from ..cache import announce
 from ..errors import Conflict, Invalid, NotFound
 from ..models import utcnow
 from ..suppliers import profile_for
-from .models import ApiToken, Role, TokenKind, User
+from .models import ApiToken, Caller, Role, TokenKind, User
 
 TOKEN_BYTES = 32  # 256 bits
 
@@ -81,6 +82,7 @@ def revoke_token(session: Session, token_id: int, *, actor: str) -> ApiToken:
         raise Conflict("token_revoked", f"Token {token_id} är redan återkallad.")
     token.revoked_at, token.revoked_by = utcnow(), actor
     session.flush()
+    announce(session, "token", token.token_hash)
     record(
         session,
         actor=actor,
@@ -98,12 +100,18 @@ def list_tokens(session: Session) -> list[ApiToken]:
     return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
 
 
-def authenticate(session: Session, raw: str) -> ApiToken | None:
-    """The live token for a raw bearer value, or None (unknown or revoked)."""
-    digest = hash_token(raw)
+def authenticate(session: Session, digest: str) -> Caller | None:
+    """The caller behind a token's SHA-256 digest, or None (unknown, revoked, or an inactive person)."""
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     if token is None or not hmac.compare_digest(token.token_hash, digest) or token.revoked_at is not None:
         return None
     if token.kind is TokenKind.user and not token.user.active:
         return None
-    return token
+    user = token.user
+    return Caller(
+        token.id,
+        token.kind,
+        token.supplier,
+        user.name if user else None,
+        frozenset(user.roles) if user else frozenset(),
+    )

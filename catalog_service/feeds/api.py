@@ -10,12 +10,13 @@ from marshmallow import Schema, fields
 from exports.registry import FORMATS, format_for_media_type
 
 from ..audit.service import record
-from ..auth.http import Forbidden, current_token, require_roles
+from ..auth.http import Forbidden, current_caller, require_roles
 from ..auth.models import Role, TokenKind
 from ..errors import DomainError, NotFound
 from ..extensions import db
 from ..suppliers import profile_for
-from .service import changes_since, feed_body, feed_head, fetch_status, log_fetch
+from .fetchlog import record_fetch
+from .service import changes_since, feed_body, feed_head, fetch_status
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds", description="Sortimentsflöden för e-butiker")
 
@@ -44,22 +45,22 @@ class ChangesSchema(Schema):
 
 def authorised_supplier(supplier: str) -> str:
     """The supplier code the caller may read; an e-shop asking for another supplier gets 404 (and is audited)."""
-    token = current_token()
+    caller = current_caller()
     code = supplier.strip().lower()
-    if token.kind is TokenKind.eshop:
-        if token.supplier != code:
+    if caller.kind is TokenKind.eshop:
+        if caller.supplier != code:
             record(
                 db.session,
-                actor=token.actor,
+                actor=caller.actor,
                 action="feed.refused",
                 object_type="feed",
                 object_id=code,
-                token_id=token.id,
+                token_id=caller.token_id,
             )
             db.session.commit()
             raise NotFound("feed_not_found", "Flödet finns inte.")
         return code
-    if not token.user.has_role(Role.upphandlare, Role.hmc, Role.admin):
+    if not caller.has_role(Role.upphandlare, Role.hmc, Role.admin):
         raise Forbidden("forbidden", "Din behörighet räcker inte för detta.")
     return code
 
@@ -106,7 +107,7 @@ class Feed(MethodView):
                 response.headers["Content-Disposition"] = (
                     f'attachment; filename="{code}-sortiment-v{head.version_number}.{extension}"'
                 )
-        log_fetch(db.session, current_token(), code, head, format_name, status)
+        record_fetch(db.session, current_caller(), code, head.version_number, format_name, status)
         db.session.commit()
         response.set_etag(etag)
         response.last_modified = head.published_at

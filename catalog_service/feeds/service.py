@@ -15,10 +15,17 @@ from exports.registry import FORMATS, get_format
 from ..assortment.items import as_feed_item, diff_items, lead_times, version_items
 from ..assortment.models import AssortmentVersion, FeedDocument
 from ..auth.models import ApiToken, TokenKind
+from ..cache import cache
 from ..contracts.models import Contract
 from ..errors import NotFound
 from ..suppliers import profile_for
 from .models import FeedFetch
+
+
+def body_cache():
+    from flask import current_app
+
+    return current_app.extensions["feed_body_cache"]
 
 
 def ordering_rule() -> dict:
@@ -82,8 +89,16 @@ class FeedHead:
 
 
 def feed_head(session: Session, supplier: str, format_name: str) -> FeedHead:
-    """The current version's document metadata for a supplier and format. Raises NotFound."""
+    """The current version's document metadata for a supplier and format (cached). Raises NotFound."""
     get_format(format_name)
+    head = cache().get(("feed", supplier, format_name), lambda: _load_head(session, supplier, format_name))
+    if head is None:
+        cache().forget(("feed", supplier, format_name))
+        raise NotFound("no_published_version", f"Inget sortiment är publicerat för {supplier} ännu.")
+    return head
+
+
+def _load_head(session: Session, supplier: str, format_name: str) -> FeedHead | None:
     row = session.execute(
         select(
             FeedDocument.id,
