@@ -69,8 +69,11 @@ def _engine(app: Flask):
         return db.engine
 
 
-def record_fetch(session, caller, supplier: str, version_number: int, format_name: str, status: int) -> None:
-    """Record one fetch: buffered, or in the request's transaction when buffering is off."""
+def record_fetch(session, caller, supplier: str, version_number: int, format_name: str, status: int) -> bool:
+    """Record one fetch: buffered, or in the request's transaction when buffering is off.
+
+    Returns True when the entry is in the session and the caller must commit.
+    """
     entry = {
         "token_id": caller.token_id,
         "supplier": supplier,
@@ -82,6 +85,7 @@ def record_fetch(session, caller, supplier: str, version_number: int, format_nam
     fetch_log: FetchLog = current_app.extensions["fetch_log"]
     if fetch_log.seconds > 0:
         fetch_log.add(entry)
-    else:
-        session.add(FeedFetch(**entry))
-        session.flush()
+        return False
+    session.add(FeedFetch(**entry))
+    session.flush()
+    return True
