@@ -118,18 +118,12 @@ def _load_head(session: Session, supplier: str, format_name: str) -> FeedHead | 
 
 
 def feed_body(session: Session, head: FeedHead, *, gzipped: bool) -> bytes:
+    """A document's body; bodies never change, so a few recent ones are kept in memory."""
     column = FeedDocument.gzip_body if gzipped else FeedDocument.body
-    return session.scalar(select(column).where(FeedDocument.id == head.document_id))
-
-
-def log_fetch(session: Session, token: ApiToken, supplier: str, head: FeedHead, format_name: str, status: int):
-    """Record one fetch (flushes)."""
-    session.add(
-        FeedFetch(
-            token_id=token.id, supplier=supplier, version_number=head.version_number, format=format_name, status=status
-        )
+    return body_cache().get(
+        (head.document_id, gzipped),
+        lambda: session.scalar(select(column).where(FeedDocument.id == head.document_id)),
     )
-    session.flush()
 
 
 def changes_since(session: Session, supplier: str, since: int) -> dict:
