@@ -58,6 +58,10 @@ class LocalCache:
 
 
 def cache() -> LocalCache:
+    """The app's cache; in a new process this also starts its PostgreSQL listener."""
+    listener = current_app.extensions.get("catalog_cache_listener")
+    if listener is not None:
+        listener.ensure_running()
     return current_app.extensions["catalog_cache"]
 
 
