@@ -66,7 +66,7 @@ def publish_assortment(
     code = profile_for(supplier).code
     number = _reserve_number(session, code)
     draft = latest_draft(session, code)
-    if _four_eyes() and draft.created_by == actor:
+    if _four_eyes() and draft.created_by.casefold() == actor.casefold():
         raise Conflict(
             "four_eyes",
             f"Utkastet lästes in av {actor}. En annan person måste granska och publicera det.",

@@ -14,7 +14,7 @@ from ..auth.http import Forbidden, current_caller, require_roles
 from ..auth.models import Role, TokenKind
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..suppliers import profile_for
+from ..suppliers import profile_for, profiles
 from .fetchlog import record_fetch
 from .service import changes_since, feed_body, feed_head, fetch_status
 
@@ -50,7 +50,8 @@ def authorised_supplier(supplier: str) -> str:
                 actor=caller.actor,
                 action="feed.refused",
                 object_type="feed",
-                object_id=code,
+                # only a known supplier code is kept: the path is the caller's free text
+                object_id=code if code in profiles() else "okänd",
                 token_id=caller.token_id,
             )
             db.session.commit()

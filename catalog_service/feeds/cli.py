@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -27,5 +28,10 @@ def export(supplier, format_name, output):
     """Write the supplier's current feed to a file: the same bytes the e-shop gets."""
     with fail_on_domain_error():
         head = feed_head(db.session, profile_for(supplier).code, format_name)
-        output.write_bytes(feed_body(db.session, head, gzipped=False))
+        body = feed_body(db.session, head, gzipped=False)
+    try:
+        output.write_bytes(body)
+    except OSError as error:
+        click.echo(f"Fel: Kan inte skriva {output}: {error.strerror or error}", err=True)
+        sys.exit(1)
     click.echo(f"Version {head.version_number} skriven till {output}.", err=True)

@@ -62,3 +62,50 @@ def audit_entries(app, action: str) -> list:
 
     with app.app_context():
         return list(db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == action)))
+
+
+@pytest.fixture
+def cached_app(app):
+    """A second app on the same database with the per-process caches on (as in production)."""
+    from catalog_service import create_app
+
+    cached = create_app({**app.config, "CACHE_SECONDS": 60, "CACHE_LISTEN": False, "FETCH_LOG_FLUSH_SECONDS": 0})
+    yield cached
+    with cached.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def listening_app(app, request, database_template):
+    """A caching app that, on PostgreSQL, LISTENs for changes made by other processes (another app server,
+    the CLI). ``app`` then plays that other process: it has its own cache.
+
+    Cross-process invalidation does not exist on SQLite (CACHE_SECONDS bounds the staleness there), so
+    tests using this fixture are a strict xfail on SQLite.
+    """
+    from catalog_service import create_app
+
+    cached = create_app({**app.config, "CACHE_SECONDS": 60, "CACHE_LISTEN": True, "FETCH_LOG_FLUSH_SECONDS": 0})
+    listener = cached.extensions.get("catalog_cache_listener")
+    if database_template["kind"] == "sqlite":
+        reason = "SQLite has no cross-process invalidation: another process keeps stale entries for CACHE_SECONDS"
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+    yield cached
+    if listener is not None:
+        listener.stop()
+    with cached.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def eventually(check, seconds: float = 3.0) -> bool:
+    """Poll ``check`` until it is true or ``seconds`` pass."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return check()

@@ -11,7 +11,7 @@ from catalog_service.auth.models import ApiToken
 from catalog_service.extensions import db
 from tests.conftest import bearer_client, make_token, post_upload
 from tests.factories import assortments as factory
-from tests.feeds.conftest import assert_error, audit_entries, database_text
+from tests.feeds.conftest import assert_error, audit_entries, database_text, eventually
 
 pytestmark = pytest.mark.usefixtures("published")
 
@@ -245,3 +245,75 @@ def test_database_holds_only_token_hashes(app, runner, eshop_tokens):
         stored = set(db.session.scalars(db.select(ApiToken.token_hash)))
     assert {hash_token(raw) for raw in raws} <= stored
     assert hash_token(cli_token) == hashlib.sha256(cli_token.encode()).hexdigest()
+
+
+# --- with the token cache on ---------------------------------------------------------------------
+
+
+def test_revocation_takes_effect_at_once_with_the_cache_on(cached_app, eshop_tokens):
+    from catalog_service.auth.service import hash_token, revoke_token
+
+    client = bearer_client(cached_app, eshop_tokens["medi"])
+    assert client.get("/api/v1/feeds/medi").status_code == 200  # the token check is now cached
+    with cached_app.app_context():
+        token_id = db.session.scalar(
+            db.select(ApiToken.id).where(ApiToken.token_hash == hash_token(eshop_tokens["medi"]))
+        )
+
+    revoked = cached_app.test_cli_runner().invoke(args=["token", "revoke", str(token_id), "--actor", "admin"])
+    assert revoked.exit_code == 0, revoked.output
+    assert_error(client.get("/api/v1/feeds/medi"), 401, "invalid_token")
+
+    other = bearer_client(cached_app, eshop_tokens["juzo"])
+    assert other.get("/api/v1/feeds/juzo").status_code == 200
+    with cached_app.app_context():
+        juzo_id = db.session.scalar(
+            db.select(ApiToken.id).where(ApiToken.token_hash == hash_token(eshop_tokens["juzo"]))
+        )
+        revoke_token(db.session, juzo_id, actor="admin")
+        db.session.commit()
+    assert_error(other.get("/api/v1/feeds/juzo"), 401, "invalid_token")
+
+
+def test_isolation_holds_with_the_cache_on(cached_app, eshop_tokens):
+    for owner, token in eshop_tokens.items():
+        client = bearer_client(cached_app, token)
+        for _ in range(2):  # the second round is served from the caches
+            for supplier in factory.SUPPLIERS:
+                expected = 200 if supplier == owner else 404
+                assert client.get(f"/api/v1/feeds/{supplier}").status_code == expected
+    assert len(audit_entries(cached_app, "feed.refused")) == 24
+
+
+def test_unknown_tokens_are_not_remembered_as_valid(cached_app):
+    client = cached_app.test_client()
+    for _ in range(2):
+        response = client.get("/api/v1/feeds/medi", headers={"Authorization": "Bearer gissad-token-som-inte-finns"})
+        assert_error(response, 401, "invalid_token")
+
+
+def test_revocation_by_another_process_reaches_a_caching_server(app, listening_app, eshop_tokens):
+    from catalog_service.auth.service import hash_token
+
+    server = bearer_client(listening_app, eshop_tokens["rama"])
+    assert server.get("/api/v1/feeds/rama").status_code == 200  # cached in the server process
+    with app.app_context():
+        token_id = db.session.scalar(
+            db.select(ApiToken.id).where(ApiToken.token_hash == hash_token(eshop_tokens["rama"]))
+        )
+
+    revoked = app.test_cli_runner().invoke(args=["token", "revoke", str(token_id), "--actor", "admin"])
+    assert revoked.exit_code == 0, revoked.output
+
+    assert eventually(lambda: server.get("/api/v1/feeds/rama").status_code == 401)
+
+
+@pytest.mark.parametrize("length", [61, 300])
+def test_a_long_foreign_supplier_name_is_a_plain_404(app, eshop_tokens, length):
+    """The refused attempt is audited even for a long path (a 500 on PostgreSQL once), without the caller's text."""
+    client = bearer_client(app, eshop_tokens["juzo"])
+
+    assert_error(client.get("/api/v1/feeds/" + "x" * length), 404, "feed_not_found")
+
+    (entry,) = audit_entries(app, "feed.refused")
+    assert entry.object_id == "okänd"  # the path is the caller's free text: only known codes are kept

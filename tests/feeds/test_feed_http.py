@@ -18,7 +18,7 @@ from exports.formats.json_format import JsonFormat
 from exports.formats.xlsx_format import XlsxFormat
 from tests.conftest import bearer_client
 from tests.factories import assortments as factory
-from tests.feeds.conftest import assert_error, feed_rows
+from tests.feeds.conftest import assert_error, eventually, feed_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FEED = "/api/v1/feeds/medi"
@@ -342,3 +342,37 @@ def test_published_at_is_utc_and_recent(eshop):
     published_at = datetime.fromisoformat(eshop.get(FEED).get_json()["published_at"].replace("Z", "+00:00"))
     assert published_at.tzinfo is not None
     assert abs(datetime.now(UTC) - published_at) < timedelta(minutes=5)
+
+
+# --- with the caches on -------------------------------------------------------------------------
+
+
+def test_a_new_version_is_served_at_once_with_the_cache_on(app, cached_app, published, eshop_tokens, tmp_path):
+    client = bearer_client(cached_app, eshop_tokens["medi"])
+    first = client.get(FEED)
+    assert client.get(FEED, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304  # head cached
+
+    with cached_app.app_context():
+        from catalog_service.assortment.service import publish_assortment
+        from catalog_service.pricelists.service import import_price_list
+
+        path = factory.write_price_list(tmp_path, "medi", [*feed_rows("medi"), *factory.articles("medi", 1, start=40)])
+        import_price_list(db.session, path, "medi", actor="upphandlare1")
+        publish_assortment(db.session, "medi", actor="upphandlare2")
+        db.session.commit()
+
+    response = client.get(FEED, headers={"If-None-Match": first.headers["ETag"]})
+    assert response.status_code == 200
+    assert response.get_json()["version"] == 2
+    assert client.get(FEED + "?format=csv").data.count(b"MED-0040") == 1
+
+
+def test_a_version_published_by_another_process_reaches_a_caching_server(
+    app, listening_app, eshop_tokens, published, tmp_path
+):
+    server = bearer_client(listening_app, eshop_tokens["medi"])
+    etag = server.get(FEED).headers["ETag"]  # the feed head is cached in the server process
+
+    publish_medi(app, tmp_path, [*feed_rows("medi"), *factory.articles("medi", 1, start=50)], "v2.xlsx")
+
+    assert eventually(lambda: server.get(FEED, headers={"If-None-Match": etag}).status_code == 200)
