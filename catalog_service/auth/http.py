@@ -25,11 +25,12 @@ class Forbidden(DomainError):
 
 def current_caller() -> Caller:
     """The caller of this request. Raises Unauthorized (401), or DomainError (400) for a token in the URL."""
-    if any(name in request.args for name in QUERY_TOKEN_NAMES):
+    req = request._get_current_object()
+    if req.query_string and any(name in req.args for name in QUERY_TOKEN_NAMES):
         raise DomainError("token_in_query", "Token får inte skickas i adressen. Använd Authorization: Bearer.")
     if "caller" in g:
         return g.caller
-    header = request.headers.get("Authorization", "")
+    header = req.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if not header:
         raise Unauthorized("missing_token", "Inloggning krävs: skicka Authorization: Bearer <token>.")

@@ -1,10 +1,11 @@
 """Recording feed fetches without a database write on the request's path.
 
 E-shops poll often; a commit per poll would cost more than the answer itself.
-Fetches are buffered per process and written in one batch every
-FETCH_LOG_FLUSH_SECONDS by a daemon thread (and at exit). A crash can lose at
-most that interval's entries. FETCH_LOG_FLUSH_SECONDS = 0 writes each fetch in
-the request's own transaction instead.
+Fetches are counted per process and written every FETCH_LOG_FLUSH_SECONDS by a
+daemon thread (and at exit): one row per e-shop token, version, format and
+answer, with the first and last time and the count. A crash can lose at most
+that interval's counts. FETCH_LOG_FLUSH_SECONDS = 0 writes each fetch as its
+own row in the request's transaction instead.
 """
 
 from __future__ import annotations
@@ -24,32 +25,58 @@ log = logging.getLogger(__name__)
 
 
 class FetchLog:
+    """Fetches counted per process and written in one small batch per interval.
+
+    A poll storm must cost neither a write per request nor millions of rows a
+    day: fetches are summed per e-shop token, version, format and answer within
+    each interval, with the first and last time and the count.
+    """
+
     def __init__(self, engine_getter, seconds: float):
         self.engine_getter = engine_getter
         self.seconds = seconds
-        self.pending: list[dict] = []
+        self.pending: dict[tuple, list] = {}
         self.lock = threading.Lock()
         self.pid = None
 
     def add(self, entry: dict) -> None:
+        key = (entry["token_id"], entry["supplier"], entry["version_number"], entry["format"], entry["status"])
         with self.lock:
-            self.pending.append(entry)
+            counted = self.pending.get(key)
+            if counted is None:
+                self.pending[key] = [1, entry["at"], entry["at"]]
+            else:
+                counted[0] += 1
+                counted[2] = entry["at"]
         if self.pid != os.getpid():  # first use in this (possibly forked) process
             self.pid = os.getpid()
             threading.Thread(target=self._loop, name="catalog-fetch-log", daemon=True).start()
             atexit.register(self.flush)
 
     def flush(self) -> int:
-        """Write what is pending; returns how many entries were written."""
+        """Write what is pending; returns how many fetches that covered."""
         with self.lock:
-            batch, self.pending = self.pending, []
-        if batch:
+            batch, self.pending = self.pending, {}
+        rows = [
+            {
+                "token_id": key[0],
+                "supplier": key[1],
+                "version_number": key[2],
+                "format": key[3],
+                "status": key[4],
+                "count": count,
+                "first_at": first,
+                "at": last,
+            }
+            for key, (count, first, last) in batch.items()
+        ]
+        if rows:
             try:
                 with self.engine_getter().begin() as connection:
-                    connection.execute(insert(FeedFetch), batch)
-            except Exception:
-                log.exception("could not write %d feed fetches", len(batch))
-        return len(batch)
+                    connection.execute(insert(FeedFetch), rows)
+            except Exception:  # logging fetches must never break serving them
+                log.exception("could not write %d feed fetch rows", len(rows))
+        return sum(row["count"] for row in rows)
 
     def _loop(self) -> None:
         stop = threading.Event()
@@ -86,6 +113,6 @@ def record_fetch(session, caller, supplier: str, version_number: int, format_nam
     if fetch_log.seconds > 0:
         fetch_log.add(entry)
         return False
-    session.add(FeedFetch(**entry))
+    session.add(FeedFetch(**entry, first_at=entry["at"], count=1))
     session.flush()
     return True

@@ -10,7 +10,11 @@ from ..models import UTCDateTime, utcnow
 
 
 class FeedFetch(db.Model):
-    """One fetch of a feed by an e-shop (or a person): which version, which format, what answer."""
+    """Fetches of a feed by one token (an e-shop or a person): which version, which format, what answer.
+
+    One row counts the fetches of one flush interval (see feeds/fetchlog.py):
+    ``count`` of them between ``first_at`` and ``at``.
+    """
 
     __tablename__ = "feed_fetches"
     __table_args__ = (Index("ix_feed_fetches_supplier_at", "supplier", "at"),)
@@ -21,4 +25,6 @@ class FeedFetch(db.Model):
     version_number: Mapped[int] = mapped_column(Integer)
     format: Mapped[str] = mapped_column(String(10))
     status: Mapped[int] = mapped_column(Integer)  # 200 or 304
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # the last fetch counted here
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    count: Mapped[int] = mapped_column(Integer, default=1)

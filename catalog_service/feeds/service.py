@@ -6,9 +6,11 @@ import gzip
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.http import http_date
 
 from exports.registry import FORMATS, get_format
 
@@ -77,7 +79,7 @@ def render_documents(session: Session, version: AssortmentVersion, items: list[d
     session.flush()
 
 
-@dataclass(frozen=True)
+@dataclass
 class FeedHead:
     """What a conditional request needs, without the body."""
 
@@ -87,10 +89,19 @@ class FeedHead:
     etag: str
     media_type: str
 
+    @cached_property
+    def last_modified(self) -> str:
+        """The Last-Modified header value, formatted once per cached head."""
+        return http_date(self.published_at)
+
 
 def feed_head(session: Session, supplier: str, format_name: str) -> FeedHead:
-    """The current version's document metadata for a supplier and format (cached). Raises NotFound."""
-    get_format(format_name)
+    """The current version's document metadata for a supplier and format (cached).
+
+    Raises NotFound, or UnknownFormat for a format the registry does not know.
+    """
+    if format_name not in FORMATS:
+        get_format(format_name)
     head = cache().get(("feed", supplier, format_name), lambda: _load_head(session, supplier, format_name))
     if head is None:
         cache().forget(("feed", supplier, format_name))

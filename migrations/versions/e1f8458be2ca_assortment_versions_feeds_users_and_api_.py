@@ -74,6 +74,8 @@ def upgrade():
     sa.Column('format', sa.String(length=10), nullable=False),
     sa.Column('status', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('first_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['token_id'], ['api_tokens.id'], name=op.f('fk_feed_fetches_token_id_api_tokens')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_feed_fetches'))
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from catalog_service import create_app
 from catalog_service.cache import LocalCache
@@ -115,17 +115,19 @@ def test_another_app_server_drops_its_cached_version_when_one_publishes(app, cac
     assert _etag(client) != first
 
 
-def test_fetches_are_buffered_then_written_in_one_batch(app, cached_app, tmp_path):
+def test_fetches_are_counted_then_written_in_one_batch(app, cached_app, tmp_path):
     factory.load_contract(app, factory.small_contract(tmp_path))
     factory.import_and_publish(app, tmp_path, "medi", factory.articles("medi", 3))
     client = bearer_client(cached_app, make_token(app, eshop="medi"))
     etag = _etag(client)
-    assert client.get("/api/v1/feeds/medi", headers={"If-None-Match": etag}).status_code == 304
+    for _ in range(3):
+        assert client.get("/api/v1/feeds/medi", headers={"If-None-Match": etag}).status_code == 304
 
     def logged():
         with app.app_context():
-            return db.session.scalar(select(func.count(FeedFetch.id)))
+            rows = db.session.scalars(select(FeedFetch).order_by(FeedFetch.status)).all()
+            return [(r.status, r.count, r.version_number, r.first_at <= r.at) for r in rows]
 
-    assert logged() == 0
-    assert cached_app.extensions["fetch_log"].flush() == 2
-    assert logged() == 2
+    assert logged() == []
+    assert cached_app.extensions["fetch_log"].flush() == 4
+    assert logged() == [(200, 1, 1, True), (304, 3, 1, True)]
