@@ -46,9 +46,10 @@ def _register(app: Flask) -> None:
     from .assortment.api import blp as assortment_blp
     from .audit.api import blp as audit_blp
     from .feeds.api import blp as feeds_blp
+    from .orders.api import blp as orders_blp
     from .pricelists.api import blp as pricelists_blp
 
-    for blueprint in (pricelists_blp, assortment_blp, feeds_blp, audit_blp):
+    for blueprint in (pricelists_blp, assortment_blp, feeds_blp, orders_blp, audit_blp):
         api.register_blueprint(blueprint)
     from .web.views import bp as web_bp
     from .web.views import docs_assets

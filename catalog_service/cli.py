@@ -22,6 +22,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from importers.errors import ImportFileError
 
 from .errors import DomainError
+from .privacy.guard import PersonalDataFound
 
 
 def _create_app() -> Flask:
@@ -56,13 +57,20 @@ def fail_on_domain_error(as_json: bool = False):
 
     try:
         yield
-    except (DomainError, ImportFileError) as error:
+    except (DomainError, ImportFileError, PersonalDataFound) as error:
         db.session.rollback()
-        code = getattr(error, "code", None) or getattr(error, "kind", "error")
+        code, message, details = _error_parts(error)
         if as_json:
-            emit_json({"error": {"code": code, "message": error.message, "details": getattr(error, "details", None)}})
-        click.echo(f"Fel: {error.message}", err=True)
+            emit_json({"error": {"code": code, "message": message, "details": details}})
+        click.echo(f"Fel: {message}", err=True)
         sys.exit(1)
+
+
+def _error_parts(error) -> tuple[str, str, object]:
+    if isinstance(error, PersonalDataFound):
+        return "personal_data", str(error), {"field": error.field, "kinds": list(error.kinds)}
+    code = getattr(error, "code", None) or getattr(error, "kind", "error")
+    return code, error.message, getattr(error, "details", None)
 
 
 def transactional(command):
@@ -74,15 +82,18 @@ def transactional(command):
 
         with fail_on_domain_error(kwargs.get("as_json", False)):
             outcome = command(*args, **kwargs)
-            if outcome is ROLLBACK:
+            if outcome is ROLLBACK or outcome is REFUSED:
                 db.session.rollback()
             else:
                 db.session.commit()
+        if outcome is REFUSED:
+            sys.exit(1)
 
     return run
 
 
-ROLLBACK = object()
+ROLLBACK = object()  # a command's result: roll back, exit 0 (a dry run)
+REFUSED = object()  # a command's result: roll back, exit 1 (the input was refused; the command said why)
 
 
 class Progress:
@@ -113,9 +124,10 @@ def register_commands(app: Flask) -> None:
     from .contracts.cli import contract
     from .demo.cli import demo
     from .feeds.cli import feed
+    from .orders.cli import labels, orders
     from .pricelists.cli import pricelist
 
-    for command in (init_db, contract, pricelist, assortment, feed, user, token, audit, demo):
+    for command in (init_db, contract, pricelist, assortment, feed, orders, labels, user, token, audit, demo):
         app.cli.add_command(command)
 
 

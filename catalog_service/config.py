@@ -16,6 +16,7 @@ class Defaults:
     CONTRACT_START = None  # 'YYYY-MM-DD' overrides the earliest "Giltig från" of the contract
     LEAD_TIME_STANDARD_DAYS = 5
     LEAD_TIME_MADE_TO_MEASURE_DAYS = 10
+    ONWARD_DELIVERY_DAYS = 2  # HMC to the patient's home, working days
     CACHE_SECONDS = 5  # per-process cache of token checks and feed heads; PostgreSQL NOTIFY drops stale ones
     FETCH_LOG_FLUSH_SECONDS = 1.0  # feed fetches are written in batches; 0 writes each in its request
     FOUR_EYES = True  # the person who publishes must not be the one who uploaded the draft
@@ -41,6 +42,7 @@ ENVIRONMENT_SETTINGS = {
     "MAX_CONTENT_LENGTH": int,
     "LEAD_TIME_STANDARD_DAYS": int,
     "LEAD_TIME_MADE_TO_MEASURE_DAYS": int,
+    "ONWARD_DELIVERY_DAYS": int,
     "READER_MEMORY_MB": int,
     "READER_SECONDS": float,
     "CACHE_SECONDS": float,

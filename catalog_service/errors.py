@@ -11,6 +11,8 @@ from werkzeug.exceptions import HTTPException
 
 from importers.errors import ImportFileError
 
+from .privacy.guard import PersonalDataFound
+
 
 class DomainError(Exception):
     status = 400
@@ -34,7 +36,7 @@ class Invalid(DomainError):
     status = 422
 
 
-IMPORT_FILE_STATUS = {"unsupported": 415, "unreadable": 422, "wrong_supplier": 422}
+IMPORT_FILE_STATUS = {"unsupported": 415, "unreadable": 422, "wrong_supplier": 422, "personal_data": 422}
 
 
 def error_body(code: str, message: str, details=None) -> dict:
@@ -58,6 +60,11 @@ def register(app: Flask) -> None:
     def _import_file(error: ImportFileError):
         status = IMPORT_FILE_STATUS.get(error.kind, 422)
         return jsonify(error_body(error.kind, error.message, error.details)), status
+
+    @app.errorhandler(PersonalDataFound)
+    def _personal_data(error: PersonalDataFound):
+        details = {"field": error.field, "kinds": list(error.kinds)}
+        return jsonify(error_body("personal_data", str(error), details)), 422
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

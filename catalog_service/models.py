@@ -54,6 +54,7 @@ def import_all_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .contracts import models as _contracts  # noqa: F401
     from .feeds import models as _feeds  # noqa: F401
+    from .orders import models as _orders  # noqa: F401
     from .pricelists import models as _pricelists  # noqa: F401
 
 

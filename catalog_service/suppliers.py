@@ -26,5 +26,6 @@ def profile_for(supplier: str) -> SupplierProfile:
     found = profiles().get((supplier or "").strip().lower())
     if found is None:
         known = ", ".join(sorted(profiles()))
-        raise NotFound("unknown_supplier", f"Okänd leverantör {supplier!r}. Kända leverantörer: {known}.")
+        # the value is not echoed: it is the caller's free text
+        raise NotFound("unknown_supplier", f"Okänd leverantör. Kända leverantörer: {known}.")
     return found

@@ -12,6 +12,7 @@ from ..cache import announce
 from ..errors import Conflict, Invalid, NotFound
 from ..feeds.service import render_documents
 from ..pricelists.models import ImportStatus, PriceListImport
+from ..privacy.guard import guard_text
 from ..suppliers import profile_for
 from .items import draft_items, version_items
 from .models import AssortmentItem, AssortmentVersion, VersionCounter, VersionKind
@@ -63,6 +64,7 @@ def publish_assortment(
     Flushes; the caller commits. A refused publish must be rolled back, which
     also returns the reserved version number.
     """
+    guard_text("reason", reason)
     code = profile_for(supplier).code
     number = _reserve_number(session, code)
     draft = latest_draft(session, code)
@@ -109,6 +111,7 @@ def rollback_assortment(
     """Publish an earlier version's content again, as a new version. Raises NotFound, Invalid."""
     if not (reason or "").strip():
         raise Invalid("reason_required", "Ange ett skäl för att återställa en tidigare version.")
+    guard_text("reason", reason)
     code = profile_for(supplier).code
     number = _reserve_number(session, code)
     source = get_version(session, code, to_number)

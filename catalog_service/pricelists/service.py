@@ -6,24 +6,30 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from importers.errors import ImportFileError
 from importers.isolation import ChildLimits, ChildReader
 from importers.pricelist import (
     ARTICLE_NUMBER,
     COLOUR,
     COLOUR_CODE,
     COMPRESSION_CLASS,
+    GARMENT_TYPE,
+    LENGTH,
     MODEL,
+    NAME,
     PRICE_ORE,
     PROBLEM,
     PROBLEM_ORDER,
     ROW,
     SHEET,
+    SIZE,
     ReadSummary,
     SheetLayout,
     read_price_list,
@@ -33,6 +39,7 @@ from importers.workbook import check_workbook
 from ..audit.service import record
 from ..contracts.service import active_contract, supplier_terms
 from ..errors import NotFound
+from ..privacy.guard import describe, find_personal_data
 from ..suppliers import profile_for, profiles
 from . import store
 from .models import ImportStatus, PriceListImport, PriceListRow, SourceFile
@@ -166,14 +173,18 @@ def _source_file(session: Session, path: Path, digest: str, filename: str | None
 
 
 def _safe_name(name: str) -> str:
-    """The file name for display only: no directories, control or bidi characters."""
+    """The file name for display only: no directories, control or bidi characters, no personal data."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = "".join(c for c in base if c.isprintable() and c not in "\u202a\u202b\u202c\u202d\u202e")
+    if find_personal_data(cleaned):
+        return "prislista.xlsx"
     return cleaned[:200] or "prislista.xlsx"
 
 
 @dataclass
 class _Tally:
+    findings: list = field(default_factory=list)  # personal data found in cells: sheet, row, column, kind
+    clean: set = field(default_factory=set)  # text values already scanned and found clean
     verdicts: Counter = field(default_factory=Counter)
     invalid: Counter = field(default_factory=Counter)
     non_base: Counter = field(default_factory=Counter)
@@ -184,18 +195,24 @@ class _Tally:
 def _judge_and_store(session, draft: PriceListImport, stream, terms: SupplierTerms, progress) -> float:
     tally = _Tally()
     layouts: list[dict] = []
+    columns: dict[str, dict[str, str]] = {}
     summary: ReadSummary | None = None
     for message in stream:
         if isinstance(message, SheetLayout):
             layouts.append({"sheet": message.name, "header_row": message.header_row, "columns": message.columns})
+            columns[message.name] = message.columns
             tally.expected += max(message.last_row - message.header_row, 0)
         elif isinstance(message, ReadSummary):
             summary = message
         else:
-            _store_batch(session, draft.id, message.rows(), terms, tally)
+            rows = message.rows()
+            _scan_text_cells(rows, columns, tally)
+            _store_batch(session, draft.id, rows, terms, tally)
             tally.rows += len(message)
             if progress:
                 progress(tally.rows, max(tally.expected, tally.rows))
+    if tally.findings:
+        raise personal_data_refusal(tally.findings)
     _finish(draft, tally, layouts, summary, terms)
     session.flush()
     return summary.peak_rss_mb
@@ -242,6 +259,60 @@ def _store_batch(session, import_id: int, rows: list[tuple], terms: SupplierTerm
 
 
 NOT_PROCURED = Verdict.not_procured.value
+# Free-text cells the privacy guard scans (identifiers and numbers are checked by their own parsers).
+SCANNED = {
+    NAME: "name",
+    GARMENT_TYPE: "garment_type",
+    SIZE: "size",
+    LENGTH: "length",
+    COLOUR: "colour",
+    COLOUR_CODE: "colour_code",
+    MODEL: "model",
+}
+
+
+_pick_scanned = itemgetter(*SCANNED)
+
+
+def _scan_text_cells(rows: list[tuple], columns: dict, tally: _Tally) -> None:
+    """Run the privacy guard over the free-text cells; each distinct value is scanned once per import.
+
+    A batch's distinct values are gathered at C speed (a supplier's hundred
+    thousand rows hold a few thousand distinct texts); rows are looked at one by
+    one only when a value holds personal data, to say where.
+    """
+    fresh = set().union(*map(_pick_scanned, rows)) - tally.clean
+    fresh.discard(None)
+    dirty = {}
+    for value in fresh:
+        kinds = sorted({finding.kind for finding in find_personal_data(value)})
+        if kinds:
+            dirty[value] = kinds
+        else:
+            tally.clean.add(value)
+    if dirty:
+        _locate(rows, columns, dirty, tally.findings)
+
+
+def _locate(rows: list[tuple], columns: dict, dirty: dict[str, list[str]], findings: list[dict]) -> None:
+    for row in rows:
+        for position, field_name in SCANNED.items():
+            kinds = dirty.get(row[position])
+            if kinds:
+                column = columns.get(row[SHEET], {}).get(field_name, field_name)
+                findings.extend({"sheet": row[SHEET], "row": row[ROW], "column": column, "kind": k} for k in kinds)
+
+
+def personal_data_refusal(findings: list[dict]) -> ImportFileError:
+    """The refusal of a file with personal data: where and what kind, never the value."""
+    first = findings[0]
+    return ImportFileError(
+        "personal_data",
+        f"Filen innehåller personuppgifter ({describe([f['kind'] for f in findings])}) i {len(findings)} celler, "
+        f"första på flik {first['sheet']!r} rad {first['row']} kolumn {first['column']!r}. "
+        "Ta bort uppgifterna och ladda upp filen igen. Ingenting sparades.",
+        {"findings": findings[:1000], "total": len(findings)},
+    )
 
 
 def _finish(draft, tally: _Tally, layouts, summary: ReadSummary, terms) -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import io
+import re
+import sys
+import unicodedata
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request, send_file, url_for
 from sqlalchemy import select
 
 from ..assortment.service import current_version
@@ -10,6 +16,7 @@ from ..contracts.models import Contract
 from ..extensions import db
 from ..feeds.service import fetch_status
 from ..pricelists.service import list_imports
+from ..privacy.guard import check_structured
 from ..suppliers import profiles
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets")
@@ -53,3 +60,196 @@ def local_time(moment) -> str:
 def healthz():
     """The process is up (no database access: load balancers call this often)."""
     return {"status": "ok"}
+
+
+ORDERS_PER_PAGE = 20
+NOT_AN_ORDER_NUMBER = (
+    "Kundordernumret har fel form (som KO-2600001). "
+    "Skriv bara kundordernumret, aldrig namn eller andra personuppgifter."
+)
+
+
+@bp.get("/orders")
+def orders():
+    """Order history: by exact customer order number or by order-date range, paged. Read-only."""
+    search, errors = _order_search(request.args)
+    return _orders_page(search, errors=errors)
+
+
+@bp.post("/orders/<kundordernummer>/labels")
+def order_labels_pdf(kundordernummer: str):
+    """The label sheet (PDF) of the order's made-to-measure lines; a refused batch number re-renders the order."""
+    from ..errors import DomainError, Invalid
+    from ..orders.labels import order_labels
+
+    number = unicodedata.normalize("NFKC", kundordernummer).strip()
+    if check_structured("kundordernummer", number):
+        return _orders_page(_empty_search(), errors=["Ordern finns inte i historiken."], status=404)
+    try:
+        pdf = order_labels(db.session, number, batch_number=request.form.get("batch_number", ""))
+    except DomainError as error:  # the messages never hold the batch number
+        search = {**_empty_search(), "kundordernummer": number}
+        if isinstance(error, Invalid):  # shown at the order's label form
+            return _orders_page(search, label_errors={number: error.message}, status=error.status)
+        return _orders_page(search, notices=[f"Etiketterna skrevs inte ut: {error.message}"], status=error.status)
+    return send_file(
+        io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=f"etiketter-{number}.pdf"
+    )
+
+
+def _empty_search() -> dict:
+    return {"kundordernummer": "", "from": None, "to": None, "page": 1}
+
+
+def _order_search(args) -> tuple[dict, list[str]]:
+    """The search form's values and Swedish messages for the refused ones (a refused value is not kept)."""
+    search, errors = _empty_search(), []
+    number = unicodedata.normalize("NFKC", args.get("kundordernummer", "")).strip()
+    if number and check_structured("kundordernummer", number):
+        errors.append(NOT_AN_ORDER_NUMBER)
+    else:
+        search["kundordernummer"] = number
+    for key, label in (("from", "Från"), ("to", "Till")):
+        raw = args.get(key, "").strip()
+        if not raw:
+            continue
+        try:
+            search[key] = date.fromisoformat(raw)
+        except ValueError:
+            errors.append(f"{label}-datumet är inget datum. Skriv det som ÅÅÅÅ-MM-DD.")
+    if search["from"] and search["to"] and search["from"] > search["to"]:
+        errors.append("Från-datumet ligger efter till-datumet.")
+    search["page"] = max(args.get("page", default=1, type=int) or 1, 1)
+    return search, errors
+
+
+def _orders_page(search: dict, *, errors=(), notices=(), label_errors=None, status: int | None = None):
+    """The order page; ``errors`` are refused search values (no search is made), ``notices`` other messages."""
+    from ..orders.service import find_orders, line_view
+
+    found = None
+    if not errors and (search["kundordernummer"] or search["from"] or search["to"]):
+        found = find_orders(
+            db.session,
+            kundordernummer=search["kundordernummer"] or None,
+            date_from=search["from"],
+            date_to=search["to"],
+            page=search["page"],
+            per_page=ORDERS_PER_PAGE,
+        )
+        for order in found["orders"]:
+            order["lines"] = [line_view(line) for line in order["lines"]]
+            order["made_to_measure"] = any(line["made_to_measure"] for line in order["lines"])
+        found["pages"] = max(-(-found["total"] // ORDERS_PER_PAGE), 1)
+        found["links"] = {
+            name: url_for("web.orders", **_search_args(search), page=page)
+            for name, page in (("previous", search["page"] - 1), ("next", search["page"] + 1))
+            if 1 <= page <= found["pages"]
+        }
+    if status is None:
+        status = 422 if errors else 200
+    page = render_template(
+        "orders.html",
+        search=search,
+        errors=[*errors, *notices],
+        label_errors=label_errors or {},
+        found=found,
+        names={code: profile.name for code, profile in profiles().items()},
+    )
+    return page, status
+
+
+def _search_args(search: dict) -> dict:
+    args = {"kundordernummer": search["kundordernummer"], "from": search["from"], "to": search["to"]}
+    return {key: value.isoformat() if isinstance(value, date) else value for key, value in args.items() if value}
+
+
+@bp.get("/orders/delivery")
+def delivery():
+    """The supplier delivery report: a table and a bar chart of the share within the contract lead time."""
+    from ..orders.delivery import delivery_report, swedish_today
+
+    suppliers = profiles()
+    supplier = request.args.get("supplier", "").strip().lower()
+    errors = []
+    if supplier and supplier not in suppliers:
+        errors.append("Okänd leverantör. Rapporten visar alla leverantörer.")  # the value is not echoed
+        supplier = ""
+    config = current_app.config
+    standard_days = int(config.get("LEAD_TIME_STANDARD_DAYS", 5))
+    made_to_measure_days = int(config.get("LEAD_TIME_MADE_TO_MEASURE_DAYS", 10))
+    today = swedish_today()
+    rows = delivery_report(
+        db.session,
+        supplier=supplier or None,
+        today=today,
+        standard_days=standard_days,
+        made_to_measure_days=made_to_measure_days,
+    )
+    names = {code: profile.name for code, profile in suppliers.items()}
+    return render_template(
+        "delivery.html",
+        rows=rows,
+        chart=_delivery_chart(rows, names),
+        names=names,
+        supplier=supplier,
+        errors=errors,
+        today=today,
+        standard_days=standard_days,
+        made_to_measure_days=made_to_measure_days,
+    ), (422 if errors else 200)
+
+
+def _delivery_chart(rows: list[dict], names: dict[str, str]) -> str | None:
+    """A bar chart (inline SVG, pygal) of the share within lead time per supplier and month; None without arrivals."""
+    if all(row["share_within"] is None for row in rows):
+        return None
+    pygal = _pygal()
+    from pygal.style import Style
+
+    months = sorted({row["month"] for row in rows})
+    chart = pygal.Bar(
+        js=[],  # no JavaScript: the chart is plain SVG
+        disable_xml_declaration=True,  # inline in the page
+        width=800,
+        height=360,
+        range=(0, 100),
+        title="Andel rader som nådde HMC inom avtalad ledtid",
+        x_title="Månad (orderdatum)",
+        y_title="Procent",
+        value_formatter=lambda value: f"{value:.0f} %",
+        print_values=True,
+        legend_at_bottom=True,
+        style=Style(
+            font_family="system-ui, sans-serif",
+            background="#fff",
+            plot_background="#fff",
+            colors=("#00587a", "#e0a800", "#6a8d3a", "#a33b5c", "#5b5b8f", "#3a8d8a"),
+            value_font_size=10,
+        ),
+    )
+    chart.x_labels = months
+    for code in sorted({row["supplier"] for row in rows}):
+        shares = {row["month"]: row["share_within"] for row in rows if row["supplier"] == code}
+        values = [None if shares.get(month) is None else round(shares[month] * 100, 1) for month in months]
+        chart.add(names.get(code, code), values)
+    svg = chart.render(is_unicode=True)
+    # pygal writes its tooltip configuration as an inline script even with js=[]; nothing would run it.
+    return _SCRIPT.sub("", svg)
+
+
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+
+
+def _pygal():
+    """pygal, without the import hook it adds to ``sys.meta_path`` on import.
+
+    The hook (``pygal.PluginImportFixer``, for the optional ``pygal.maps`` plugins, unused here) has
+    ``find_module`` but no ``find_spec``: on Python 3.11 every later import that no other finder
+    resolves, such as an optional import in a ``try``, then raises an ImportWarning (an error in
+    the test suite). Upstream: https://github.com/Kozea/pygal/pull/532 (open).
+    """
+    import pygal
+
+    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
+    return pygal

@@ -1,0 +1,1 @@
+"""Orders: history by customer order number, WebSesam import, purge, reorder, lead times."""

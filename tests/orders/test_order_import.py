@@ -1,0 +1,94 @@
+"""Acceptance: the WebSesam sample is refused for its planted personal data; blanked, it stores exactly the truth."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from catalog_service.extensions import db
+from catalog_service.orders.models import OrderLine
+from catalog_service.pricelists.models import SourceFile
+from catalog_service.suppliers import profiles
+
+
+@pytest.fixture
+def truth(samples):
+    return json.loads((samples / "expected.json").read_text(encoding="utf-8"))["orders"]
+
+
+@pytest.fixture(scope="module")
+def blanked_export(tmp_path_factory):
+    """A copy of the sample with the planted personal data blanked (the Kommentar cells of pii_rows)."""
+    from tests.conftest import SAMPLES
+
+    if not (SAMPLES / "expected.json").exists():
+        pytest.skip("the shared samples are not here")
+    truth = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))["orders"]
+    book = openpyxl.load_workbook(SAMPLES / "websesam-orderrader.xlsx")
+    sheet = book["Orderrader"]
+    comment = [c.value for c in sheet[1]].index("Kommentar") + 1
+    for planted in truth["pii_rows"]:
+        sheet.cell(planted["row"], comment).value = None
+    path = tmp_path_factory.mktemp("orders") / "orderrader-utan-personuppgifter.xlsx"
+    book.save(path)
+    return path
+
+
+def table_counts(app) -> dict:
+    with app.app_context():
+        return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+
+
+def test_sample_export_is_refused_for_every_planted_row_and_nothing_else(app, runner, samples, sample_contract, truth):
+    before = table_counts(app)
+    result = runner.invoke(args=["orders", "import", str(samples / "websesam-orderrader.xlsx"), "--json"])
+
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "refused" and summary["stored"] == 0
+    rows = {f["row"] for f in summary["findings"]}
+    assert rows == {p["row"] for p in truth["pii_rows"]}
+    assert not rows & {d["row"] for d in truth["decoy_rows"]}
+    assert all(f["sheet"] == "Orderrader" and f["column"] == "Kommentar" and f["kind"] for f in summary["findings"])
+    planted_text = [p["kommentar"] for p in truth["pii_rows"]]
+    assert not any(text in result.stdout or text in result.stderr for text in planted_text)
+    assert table_counts(app) == before
+
+
+def test_blanked_export_stores_exactly_the_lines_from_contract_start(
+    app, runner, samples, sample_contract, truth, blanked_export
+):
+    result = runner.invoke(args=["orders", "import", str(blanked_export), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["status"] == "stored" and summary["findings"] == []
+    assert summary["data_rows"] == truth["data_rows"]
+    assert summary["stored"] == truth["rows_from_contract_start"]
+    assert summary["before_contract_start"] == truth["rows_before_contract_start"]
+    assert summary["already_present"] == 0
+
+    names = {code: p.name for code, p in profiles().items()}
+    with app.app_context():
+        totals = defaultdict(lambda: [0, 0])
+        for supplier, article, quantity in db.session.execute(
+            select(OrderLine.supplier, OrderLine.article_number, OrderLine.quantity)
+        ):
+            totals[(names[supplier], article)][0] += quantity
+            totals[(names[supplier], article)][1] += 1
+        assert db.session.scalar(select(func.count(SourceFile.id))) == 1
+    with open(samples / truth["quantities_csv"], newline="", encoding="utf-8") as handle:
+        expected = {
+            (r["leverantor"], r["artikelnummer"]): [int(r["antal"]), int(r["orderrader"])]
+            for r in csv.DictReader(handle)
+        }
+    assert dict(totals) == expected
+
+    again = json.loads(runner.invoke(args=["orders", "import", str(blanked_export), "--json"]).stdout)
+    assert (again["stored"], again["already_present"]) == (0, truth["rows_from_contract_start"])
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OrderLine.id))) == truth["rows_from_contract_start"]

@@ -1,0 +1,112 @@
+"""Every entrance of free text runs the guard: refusals name the field or cell and the kind, never the value,
+and nothing reaches the database or the logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from sqlalchemy import func, select
+
+from catalog_service.extensions import db
+from catalog_service.pricelists.models import SourceFile
+from tests.conftest import post_upload
+from tests.factories import workbooks
+
+PERSONNUMMER = "19550323-3859"
+ADDRESS = "Sven Lindberg, Granbacken 48, 749 35 Enköping"
+MEDI_MODELS = [workbooks.ContractModel("Medi", 1, "SOL1-AD")]
+MEDI_COLOURS = [("Medi", "Sand", "Sand"), ("Medi", "Svart", "Svart, Black")]
+
+
+@pytest.fixture
+def medi_contract(app, runner, tmp_path):
+    path = workbooks.contract(tmp_path, MEDI_MODELS, MEDI_COLOURS)
+    assert runner.invoke(args=["contract", "load", str(path)]).exit_code == 0
+
+
+def table_counts(app) -> dict:
+    with app.app_context():
+        return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+
+
+def price_list_with(tmp_path, name_cell: str):
+    rows = [list(row) for row in workbooks.SMALL_ROWS]
+    rows[3][2] = name_cell
+    return workbooks.price_list(tmp_path, workbooks.SMALL_LAYOUT, rows, name="prislista.xlsx")
+
+
+@pytest.mark.parametrize("planted", [f"Pnr {PERSONNUMMER} saknades", ADDRESS, "Kvitto till lars.svensson@example.com"])
+def test_price_list_cell_with_personal_data_is_refused_naming_the_cell(
+    app, runner, medi_contract, tmp_path, caplog, planted
+):
+    caplog.set_level(logging.DEBUG)
+    before = table_counts(app)
+    result = runner.invoke(
+        args=["pricelist", "import", str(price_list_with(tmp_path, planted)), "--supplier", "medi", "--json"]
+    )
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "personal_data"
+    (finding,) = error["details"]["findings"][:1]
+    assert (finding["sheet"], finding["row"], finding["column"]) == ("Blad1", 5, "Produktnamn")
+    for part in (planted, PERSONNUMMER, "Granbacken", "lars.svensson"):
+        assert part not in result.output and part not in caplog.text
+    assert table_counts(app) == before
+
+
+def test_api_upload_with_personal_data_is_a_422_and_leaves_nothing(
+    app, officer_client, medi_contract, tmp_path, caplog
+):
+    caplog.set_level(logging.DEBUG)
+    before = table_counts(app)
+    response = post_upload(officer_client, price_list_with(tmp_path, ADDRESS), "medi")
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "personal_data" in body and "Granbacken" not in body and "Granbacken" not in caplog.text
+    assert table_counts(app) == before
+
+
+def test_a_file_name_with_personal_data_is_stored_under_a_generated_name(app, officer_client, medi_contract, tmp_path):
+    path = workbooks.small_price_list(tmp_path, name="Sven Lindberg, Granbacken 48.xlsx")
+    assert post_upload(officer_client, path, "medi").status_code == 201
+    with app.app_context():
+        assert db.session.scalars(select(SourceFile.filename)).all() == ["prislista.xlsx"]
+
+
+def test_publish_reason_with_personal_data_is_refused_naming_the_field(app, runner, medi_contract, tmp_path):
+    path = workbooks.small_price_list(tmp_path)
+    assert runner.invoke(args=["pricelist", "import", str(path), "--supplier", "medi", "--actor", "a"]).exit_code == 0
+    result = runner.invoke(
+        args=[
+            "assortment",
+            "publish",
+            "--supplier",
+            "medi",
+            "--actor",
+            "b",
+            "--reason",
+            f"Enligt samtal med {PERSONNUMMER}",
+            "--json",
+        ]
+    )
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert (error["code"], error["details"]["field"]) == ("personal_data", "reason")
+    assert PERSONNUMMER not in result.output
+
+
+def test_unknown_supplier_value_is_not_echoed(runner, tmp_path):
+    path = workbooks.small_price_list(tmp_path)
+    result = runner.invoke(args=["pricelist", "import", str(path), "--supplier", PERSONNUMMER])
+    assert result.exit_code == 1 and PERSONNUMMER not in result.output
+
+
+def test_refused_order_export_leaves_no_trace_in_the_logs(app, runner, samples, sample_contract, caplog):
+    caplog.set_level(logging.DEBUG)
+    truth = json.loads((samples / "expected.json").read_text(encoding="utf-8"))["orders"]
+    result = runner.invoke(args=["orders", "import", str(samples / "websesam-orderrader.xlsx")])
+    assert result.exit_code == 1
+    for planted in truth["pii_rows"]:
+        assert planted["kommentar"] not in caplog.text and planted["kommentar"] not in result.output
