@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import defaultdict
 
@@ -92,3 +93,24 @@ def test_blanked_export_stores_exactly_the_lines_from_contract_start(
     assert (again["stored"], again["already_present"]) == (0, truth["rows_from_contract_start"])
     with app.app_context():
         assert db.session.scalar(select(func.count(OrderLine.id))) == truth["rows_from_contract_start"]
+
+
+def test_api_refuses_the_sample_with_422_and_findings(app, samples, sample_contract, truth):
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    from tests.conftest import bearer_client, make_token
+
+    client = bearer_client(app, make_token(app, roles=("hmc",), name="hmc1"))
+    path = samples / "websesam-orderrader.xlsx"
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(path.read_bytes()), filename=path.name)})
+    before = table_counts(app)
+    response = client.post(
+        "/api/v1/orders/imports", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 422
+    summary = response.get_json()
+    assert summary["status"] == "refused"
+    assert {f["row"] for f in summary["findings"]} == {p["row"] for p in truth["pii_rows"]}
+    assert not any(p["kommentar"] in response.get_data(as_text=True) for p in truth["pii_rows"])
+    assert table_counts(app) == before
