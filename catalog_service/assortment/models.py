@@ -15,6 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from exports.feed import ITEM_KEYS
+
 from ..extensions import db
 from ..models import UTCDateTime, utcnow
 
@@ -103,21 +105,7 @@ class FeedDocument(db.Model):
     version: Mapped[AssortmentVersion] = relationship(back_populates="documents")
 
 
-ITEM_COLUMNS = (
-    "article_number",
-    "gtin",
-    "model",
-    "name",
-    "position",
-    "iso_code",
-    "compression_class",
-    "garment_type",
-    "size",
-    "length",
-    "colour",
-    "base_colour",
-    "made_to_measure",
-    "price_ore",
-    "lead_time_working_days",
-    "list_price_ore",
+# The item columns, in the feed's key order: the feed's price texts are stored as öre.
+ITEM_COLUMNS = tuple(
+    {"contract_price_sek": "price_ore", "list_price_sek": "list_price_ore"}.get(key, key) for key in ITEM_KEYS
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from importers.workbook import check_workbook
 
 from ..audit.service import record
 from ..errors import Conflict
+from ..files import sha256_of
 from ..pricelists.verdicts import ProcuredTerms, SupplierTerms
 from .models import BaseColour, Contract, ProcuredModel
 
@@ -41,7 +41,7 @@ def load_contract(
     session.execute(update(Contract).where(Contract.active.is_(True)).values(active=False))
     contract = Contract(
         filename=filename or path.name,
-        sha256=_sha256(path),
+        sha256=sha256_of(path),
         start_date=start,
         end_date=max(ends) if ends else None,
         active=True,
@@ -86,14 +86,6 @@ def _fill(contract: Contract, data: ContractData) -> None:
         contract.base_colours.append(
             BaseColour(supplier=supplier_code(c.supplier), name=c.base_colour, supplier_names=list(c.names))
         )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def active_contract(session: Session) -> Contract:

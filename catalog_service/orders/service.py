@@ -19,6 +19,7 @@ from importers.workbook import check_workbook
 from ..audit.service import record
 from ..contracts.service import active_contract
 from ..errors import NotFound
+from ..files import sha256_of, store_source_file
 from ..pricelists.models import SourceFile
 from ..privacy.guard import check_structured, find_personal_data
 from ..suppliers import profiles
@@ -70,8 +71,7 @@ def import_orders(
     session.add(batch)
     session.flush()
     _store(session, batch, lines, start, result)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    batch.source_file_id = _source_file(session, path, digest, filename).id
+    batch.source_file_id = store_source_file(session, path, sha256_of(path), filename, fallback="orderrader.xlsx").id
     batch.data_rows, batch.stored = result.data_rows, result.stored
     batch.before_contract_start, batch.already_present = result.before_contract_start, result.already_present
     result.import_id = batch.id
@@ -202,16 +202,6 @@ def _existing(session: Session, keys: list[str]) -> dict[str, OrderLine]:
             {line.line_key: line for line in session.scalars(select(OrderLine).where(OrderLine.line_key.in_(part)))}
         )
     return found
-
-
-def _source_file(session: Session, path: Path, digest: str, filename: str | None) -> SourceFile:
-    source = session.scalar(select(SourceFile).where(SourceFile.sha256 == digest))
-    if source is None:
-        content = path.read_bytes()
-        source = SourceFile(sha256=digest, filename=(filename or path.name)[:200], size=len(content), content=content)
-        session.add(source)
-        session.flush()
-    return source
 
 
 def purge_orders(session: Session, before: date, *, actor: str) -> dict:

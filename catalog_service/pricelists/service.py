@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from importers.workbook import check_workbook
 from ..audit.service import record
 from ..contracts.service import active_contract, supplier_terms
 from ..errors import NotFound
+from ..files import sha256_of, store_source_file
 from ..privacy.guard import describe, find_personal_data
 from ..suppliers import profile_for, profiles
 from . import store
@@ -89,7 +89,7 @@ def import_price_list(
     profile = profile_for(supplier)
     check_workbook(path)
     contract = active_contract(session)
-    digest = _sha256(path)
+    digest = sha256_of(path)
     existing = _same_file_import(session, profile.code, digest, contract.id)
     if existing is not None and not dry_run:
         return summarise(session, existing, status="unchanged")
@@ -101,7 +101,7 @@ def import_price_list(
             status=ImportStatus.draft,
             contract_id=contract.id,
             created_by=actor,
-            source_file=_source_file(session, path, digest, filename),
+            source_file=store_source_file(session, path, digest, filename, fallback="prislista.xlsx"),
         )
         session.add(draft)
         session.flush()
@@ -138,14 +138,6 @@ def _has_app() -> bool:
     return has_app_context()
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _same_file_import(session: Session, supplier: str, digest: str, contract_id: int):
     return session.scalar(
         select(PriceListImport)
@@ -159,26 +151,6 @@ def _same_file_import(session: Session, supplier: str, digest: str, contract_id:
         .order_by(PriceListImport.id.desc())
         .limit(1)
     )
-
-
-def _source_file(session: Session, path: Path, digest: str, filename: str | None) -> SourceFile:
-    source = session.scalar(select(SourceFile).where(SourceFile.sha256 == digest))
-    if source is None:
-        content = path.read_bytes()
-        source = SourceFile(
-            sha256=digest, filename=_safe_name(filename or path.name), size=len(content), content=content
-        )
-        session.add(source)
-    return source
-
-
-def _safe_name(name: str) -> str:
-    """The file name for display only: no directories, control or bidi characters, no personal data."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(c for c in base if c.isprintable() and c not in "\u202a\u202b\u202c\u202d\u202e")
-    if find_personal_data(cleaned):
-        return "prislista.xlsx"
-    return cleaned[:200] or "prislista.xlsx"
 
 
 @dataclass
