@@ -7,16 +7,23 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from importers.values import normalise_key
+
 from ..contracts.models import Contract
 from ..contracts.service import load_contract
+from ..orders.service import import_orders
+from ..pricelists.models import PriceListRow
 from ..pricelists.service import ImportResult, import_price_list
+from ..pricelists.verdicts import Verdict
+from ..suppliers import profile_for
 from .data import write_demo_files
+from .orders import write_demo_orders
 
 DEMO_ACTOR = "demo"
 
 
 def load_demo(session: Session, folder: Path) -> dict[str, ImportResult]:
-    """Write the demo files into ``folder``, load the demo contract and import the four price lists.
+    """Write the demo files into ``folder``; load the contract, import the four price lists and some order lines.
 
     Running it again changes nothing: the contract is reloaded only when no
     contract is active, and identical price lists are recognised. Flushes;
@@ -25,7 +32,25 @@ def load_demo(session: Session, folder: Path) -> dict[str, ImportResult]:
     files = write_demo_files(folder)
     if session.scalar(select(Contract.id).where(Contract.active.is_(True))) is None:
         load_contract(session, files["contract"], actor=DEMO_ACTOR)
-    return {
+    results = {
         supplier: import_price_list(session, path, supplier, actor=DEMO_ACTOR, filename=path.name)
         for supplier, path in files["pricelists"].items()
     }
+    orders = write_demo_orders(folder / "websesam-orderrader-demo.xlsx", _allowed_articles(session, results))
+    import_orders(session, orders, actor=DEMO_ACTOR, filename=orders.name)
+    return results
+
+
+def _allowed_articles(session: Session, results: dict[str, ImportResult]) -> dict[str, list[tuple[str, bool]]]:
+    """Per supplier name, the allowed article numbers of its demo draft and whether they are made to measure."""
+    articles = {}
+    for supplier, result in results.items():
+        contract = session.scalar(select(Contract).where(Contract.active.is_(True)))
+        made_to_measure = {m.model_key: m.made_to_measure for m in contract.models if m.supplier == supplier}
+        rows = session.execute(
+            select(PriceListRow.article_number, PriceListRow.model)
+            .where(PriceListRow.import_id == result.import_id, PriceListRow.verdict == Verdict.allowed)
+            .order_by(PriceListRow.id)
+        ).all()
+        articles[profile_for(supplier).name] = [(a, made_to_measure[normalise_key(m)]) for a, m in rows]
+    return articles

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from catalog_service.audit.models import AuditEntry
 from catalog_service.contracts.models import Contract
 from catalog_service.extensions import db
+from catalog_service.orders.models import OrderLine
 from catalog_service.pricelists.models import ImportStatus, PriceListImport, PriceListRow
 
 
@@ -20,6 +21,7 @@ def test_demo_loads_contract_and_four_drafts_once(runner, app):
         assert all(d.allowed > 0 and d.allowed + sum(d.excluded.values()) == d.data_rows for d in drafts)
         assert all(d.unknown_colours for d in drafts)
         rows = db.session.scalar(select(func.count(PriceListRow.id)))
+        orders = db.session.scalar(select(func.count(OrderLine.id)))
         actions = db.session.scalars(select(AuditEntry.action)).all()
         assert actions.count("pricelist.import") == 4 and actions.count("contract.load") == 1
 
@@ -30,6 +32,16 @@ def test_demo_loads_contract_and_four_drafts_once(runner, app):
         assert db.session.scalar(select(func.count(PriceListImport.id))) == 4
         assert db.session.scalar(select(func.count(PriceListRow.id))) == rows
         assert db.session.scalar(select(func.count(Contract.id))) == 1
+        assert db.session.scalar(select(func.count(OrderLine.id))) == orders
+
+
+def test_demo_orders_are_imported_once_without_personal_data(runner, app):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        lines = db.session.scalars(select(OrderLine)).all()
+        assert len(lines) == 80
+        assert all(line.kundordernummer.startswith("KO-") for line in lines)
+        assert any(line.made_to_measure for line in lines) and any(not line.made_to_measure for line in lines)
 
 
 def test_overview_page_shows_each_supplier_in_swedish(runner, client):
