@@ -32,6 +32,7 @@ class LocalCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple, tuple[float, object]] = OrderedDict()
         self._lock = threading.Lock()
+        self._generation = 0  # bumped by forget(): a load that raced with it is not stored
 
     def get(self, key: tuple, load: Callable[[], object]):
         """The cached value for ``key``, loading (and caching) it when missing or expired."""
@@ -43,8 +44,11 @@ class LocalCache:
             if found is not None and found[0] > now:
                 self._entries.move_to_end(key)
                 return found[1]
+            generation = self._generation
         value = load()
         with self._lock:
+            if generation != self._generation:
+                return value  # something was forgotten meanwhile: this value may be stale, do not keep it
             self._entries[key] = (now + self.seconds, value)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -53,6 +57,7 @@ class LocalCache:
     def forget(self, prefix: tuple) -> None:
         """Drop every entry whose key starts with ``prefix`` (() drops all)."""
         with self._lock:
+            self._generation += 1
             for key in [k for k in self._entries if k[: len(prefix)] == prefix]:
                 del self._entries[key]
 

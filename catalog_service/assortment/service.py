@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..audit.service import record
 from ..cache import announce
+from ..contracts.service import active_contract
 from ..errors import Conflict, Invalid, NotFound
 from ..feeds.service import render_documents
 from ..pricelists.models import ImportStatus, PriceListImport
@@ -74,6 +75,12 @@ def publish_assortment(
             f"Utkastet lästes in av {actor}. En annan person måste granska och publicera det.",
             {"uploaded_by": draft.created_by},
         )
+    if draft.contract_id != active_contract(session).id:
+        raise Conflict(
+            "stale_draft",
+            "Utkastet bedömdes mot ett tidigare avtal. Läs in prislistan igen så bedöms raderna mot det "
+            "aktiva avtalet.",
+        )
     items = draft_items(session, draft)
     previous = current_version(session, code)
     _removal_guard(session, previous, items, confirm_removal, reason)
@@ -115,6 +122,8 @@ def rollback_assortment(
     code = profile_for(supplier).code
     number = _reserve_number(session, code)
     source = get_version(session, code, to_number)
+    if source.contract_id != active_contract(session).id:
+        raise Conflict("stale_version", f"Version {to_number} hör till ett tidigare avtal och kan inte återställas.")
     items = version_items(session, source)
     version = _store_version(
         session,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from importers.contract import ContractData, read_contract, supplier_key
+from importers.errors import ImportFileError
 from importers.isolation import stream_from_child
 from importers.values import colour_key, normalise_key
 from importers.workbook import check_workbook
@@ -17,12 +19,42 @@ from ..audit.service import record
 from ..errors import Conflict
 from ..files import sha256_of
 from ..pricelists.verdicts import ProcuredTerms, SupplierTerms
+from ..suppliers import profiles
 from .models import BaseColour, Contract, ProcuredModel
 
+LEGAL_SUFFIX = re.compile(r"[\s,]+(ab|aktiebolag|gmbh|ag|inc|ltd|oy|as|a/s|sverige|sweden|nordic)\.?$")
 
-def supplier_code(name: str) -> str:
-    """The code a contract supplier name is known by: 'Essity' → 'essity'."""
-    return supplier_key(name)
+
+def supplier_code(name: str) -> str | None:
+    """The supplier profile a contract's supplier name means: 'Medi', 'medi', 'Medi Sverige AB' → 'medi'.
+
+    Matches a profile's code or name, ignoring case and legal suffixes. None when no profile matches.
+    """
+    key = supplier_key(name)
+    stripped = normalise_key(name)
+    while LEGAL_SUFFIX.search(stripped):
+        stripped = LEGAL_SUFFIX.sub("", stripped)
+    for code, profile in profiles().items():
+        if key == code or stripped in (code, normalise_key(profile.name)):
+            return code
+    return None
+
+
+def _unknown_suppliers(data: ContractData) -> list[dict]:
+    known = ", ".join(p.name for p in profiles().values())
+    problems = []
+    for sheet, rows in (("Sortiment", data.models), ("Basfärger", data.colours)):
+        for item in rows:
+            if supplier_code(item.supplier) is None:
+                problems.append(
+                    {
+                        "sheet": sheet,
+                        "row": item.row,
+                        "column": "Leverantör",
+                        "message": f"leverantören har ingen profil (kända: {known})",
+                    }
+                )
+    return problems
 
 
 def load_contract(
@@ -36,6 +68,14 @@ def load_contract(
     """
     check_workbook(path)
     (data,) = list(stream_from_child(read_contract, path))
+    if problems := _unknown_suppliers(data):
+        first = problems[0]
+        raise ImportFileError(
+            "unreadable",
+            f"Avtalet kan inte läsas: {first['sheet']} rad {first['row']} kolumn Leverantör: {first['message']}. "
+            "Lägg till en leverantörsprofil eller rätta namnet.",
+            {"errors": problems},
+        )
     start = contract_start or min(m.valid_from for m in data.models)
     ends = [m.valid_to for m in data.models if m.valid_to]
     session.execute(update(Contract).where(Contract.active.is_(True)).values(active=False))

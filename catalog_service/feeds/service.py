@@ -159,7 +159,7 @@ def fetch_status(session: Session, supplier: str) -> list[dict]:
 
     current = current_version(session, supplier)
     last = (
-        select(FeedFetch.token_id, func.max(FeedFetch.id).label("last_id"))
+        select(FeedFetch.token_id, func.max(FeedFetch.at).label("last_at"))
         .where(FeedFetch.supplier == supplier)
         .group_by(FeedFetch.token_id)
         .subquery()
@@ -167,7 +167,7 @@ def fetch_status(session: Session, supplier: str) -> list[dict]:
     rows = session.execute(
         select(ApiToken, FeedFetch)
         .join(last, last.c.token_id == ApiToken.id)
-        .join(FeedFetch, FeedFetch.id == last.c.last_id)
+        .join(FeedFetch, (FeedFetch.token_id == last.c.token_id) & (FeedFetch.at == last.c.last_at))
         .where(ApiToken.kind == TokenKind.eshop)
     ).all()
     return [

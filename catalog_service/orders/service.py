@@ -97,18 +97,18 @@ def _findings(sheets, pattern) -> list[dict]:
         structured = {index: f for f, index in sheet.columns.items() if f in STRUCTURED}
         for number, cells in rows:
             for index, cell in enumerate(cells):
-                if not isinstance(cell, str) or not cell.strip():
+                # numbers and dates too: an identity number typed without a dash is a number cell
+                text = values.text(cell)
+                if text is None:
                     continue
                 where = {"sheet": sheet.name, "row": number, "column": sheet.headers[index]}
                 if index in structured:
-                    kind = check_structured(
-                        STRUCTURED[structured[index]], cell.strip(), **_pattern(pattern, structured[index])
-                    )
+                    field_name = structured[index]
+                    kind = check_structured(STRUCTURED[field_name], text, **_pattern(pattern, field_name))
                     if kind:
                         findings.append({**where, "kind": kind})
                     continue
-                for kind in sorted({f.kind for f in find_personal_data(cell)}):
-                    findings.append({**where, "kind": kind})
+                findings.extend({**where, "kind": kind} for kind in sorted({f.kind for f in find_personal_data(text)}))
     return findings
 
 

@@ -37,7 +37,7 @@ from importers.workbook import check_workbook
 
 from ..audit.service import record
 from ..contracts.service import active_contract, supplier_terms
-from ..errors import NotFound
+from ..errors import Conflict, NotFound
 from ..files import sha256_of, store_source_file
 from ..privacy.guard import describe, find_personal_data
 from ..suppliers import profile_for, profiles
@@ -93,9 +93,14 @@ def import_price_list(
     existing = _same_file_import(session, profile.code, digest, contract.id)
     if existing is not None and not dry_run:
         return summarise(session, existing, status="unchanged")
+    terms = supplier_terms(contract, profile.code)
+    if not terms.models:
+        raise Conflict(
+            "not_in_contract",
+            f"{profile.name} har inga upphandlade modeller i det aktiva avtalet. Kontrollera avtalet och leverantören.",
+        )
     # The reader starts now and reads while the file is stored.
     with ChildReader(read_price_list, path, profile, tuple(profiles().values()), limits=_child_limits()) as reader:
-        terms = supplier_terms(contract, profile.code)
         draft = PriceListImport(
             supplier=profile.code,
             status=ImportStatus.draft,
@@ -264,6 +269,22 @@ def _scan_text_cells(rows: list[tuple], columns: dict, tally: _Tally) -> None:
             tally.clean.add(value)
     if dirty:
         _locate(rows, columns, dirty, tally.findings)
+    _scan_problem_messages(rows, tally)
+
+
+def _scan_problem_messages(rows: list[tuple], tally: _Tally) -> None:
+    """An unreadable price, class or date is quoted in its row's message: quote no personal data."""
+    for row in rows:
+        problem = row[PROBLEM]
+        if problem is None or problem[2] in tally.clean:
+            continue
+        kinds = sorted({finding.kind for finding in find_personal_data(problem[2])})
+        if kinds:
+            tally.findings.extend(
+                {"sheet": row[SHEET], "row": row[ROW], "column": problem[1], "kind": k} for k in kinds
+            )
+        else:
+            tally.clean.add(problem[2])
 
 
 def _locate(rows: list[tuple], columns: dict, dirty: dict[str, list[str]], findings: list[dict]) -> None:
