@@ -180,8 +180,20 @@ def date_value(value) -> date | None:
     raise ValueProblem("date cannot be read")
 
 
+# Day-first or month-first slashes (1/5/2026) are ambiguous and stay unreadable on purpose.
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y%m%d",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+)
+
+
 def _date_text(raw: str) -> date:
-    for pattern in ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+    for pattern in DATE_FORMATS:
         try:
             return datetime.strptime(raw, pattern).date()
         except ValueError:
