@@ -42,6 +42,7 @@ PROBLEM_ORDER = (
     "unknown_compression_class",
     "invalid_price",
     "invalid_date",
+    "missing_model",  # e.g. a merged model cell: only its first row holds the value
 )
 
 
@@ -388,9 +389,9 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
         valid_from = row[i_from] if 0 <= i_from < width else None
         valid_to = row[i_to] if 0 <= i_to < width else None
         colour_counts[(colour, code)] += 1
-        if article is None or article in seen or klass is None or price is None or valid_from or valid_to:
+        if article is None or article in seen or klass is None or price is None or valid_from or valid_to or not model:
             price, valid_from, valid_to, problem = _checked_row(
-                (article, raw_class, klass, raw_price, price, valid_from, valid_to), sheet, number, state, cols
+                (article, raw_class, klass, raw_price, price, valid_from, valid_to, model), sheet, number, state, cols
             )
         else:
             seen[article] = (sheet, number)
@@ -422,7 +423,7 @@ _TEXT_FIELDS = ("gtin", "model", "name", "garment_type", "size", "length", "colo
 
 def _checked_row(raw, sheet, number, state, cols):
     """The slow path: every rule for a row that may be invalid. Returns (price, from, to, problem)."""
-    article, raw_class, klass, raw_price, price, raw_from, raw_to = raw
+    article, raw_class, klass, raw_price, price, raw_from, raw_to, model = raw
     problems: list[tuple[str, str, str]] = []
     _check_article(article, sheet, number, state, cols, problems)
     if klass is None:
@@ -432,6 +433,8 @@ def _checked_row(raw, sheet, number, state, cols):
         price = _price(raw_price, cols, problems)
     valid_from = _date(raw_from, "valid_from", cols, problems) if raw_from else None
     valid_to = _date(raw_to, "valid_to", cols, problems) if raw_to else None
+    if not model:
+        problems.append(("missing_model", cols["model"], "modell saknas"))
     return price, valid_from, valid_to, (min(problems, key=_problem_rank) if problems else None)
 
 

@@ -412,3 +412,14 @@ def test_text_prices_and_leading_zero_article_numbers(tmp_path):
         ("000125", "01", None),
     ]
     assert data[2].problem[:2] == ("invalid_price", "Preis (SEK)")
+
+
+def test_row_without_model_is_invalid_not_silently_unprocured(tmp_path):
+    rows = [list(row) for row in SMALL_ROWS]
+    rows[1][3] = None  # as under a merged model cell: only the first row holds the value
+    path = price_list(tmp_path, SMALL_LAYOUT, rows)
+
+    _, data, _ = read(path)
+
+    assert data[1].problem == ("missing_model", "Modell", "modell saknas")
+    assert data[0].problem is None
