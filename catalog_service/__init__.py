@@ -55,6 +55,7 @@ def _register(app: Flask) -> None:
     from .web.views import docs_assets
 
     app.register_blueprint(web_bp)
+    app.jinja_env.globals.setdefault("csrf_token", lambda: "")  # replaced by the CSRF protection of the login work
     app.register_blueprint(docs_assets)
     errors.register(app)
     from .cli import register_commands
