@@ -30,9 +30,45 @@ def _configure_database(app: Flask) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalise_database_uri(uri)
 
 
+def _protect(app: Flask) -> None:
+    """Session cookies, CSRF, rate limits and security headers."""
+    from .extensions import csrf, limiter
+    from .web import security
+
+    if app.config.get("DEVELOPMENT") or app.config.get("TESTING"):
+        app.config["SESSION_COOKIE_SECURE"] = False  # plain http on the developer's own machine
+    elif app.config.get("SECRET_KEY") == settings.Defaults.SECRET_KEY:
+        app.logger.warning("CATALOG_SECRET_KEY is not set: sessions are signed with the development key")
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    from .web import navigation
+
+    navigation.init_app(app)
+
+
+def _api_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def _api_client() -> str:
+    """Rate-limit key: the token (hashed: no secret in the limiter's storage), else the client address."""
+    import hashlib
+
+    from flask import request
+    from flask_limiter.util import get_remote_address
+
+    header = request.headers.get("Authorization", "")
+    if header:
+        return "token:" + hashlib.sha256(header.encode()).hexdigest()[:32]
+    return "addr:" + get_remote_address()
+
+
 def _register(app: Flask) -> None:
     from . import errors, models
-    from .extensions import api, db, migrate
+    from .extensions import api, csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
@@ -49,13 +85,19 @@ def _register(app: Flask) -> None:
     from .orders.api import blp as orders_blp
     from .pricelists.api import blp as pricelists_blp
 
+    _protect(app)
     for blueprint in (pricelists_blp, assortment_blp, feeds_blp, orders_blp, audit_blp):
+        # The API authenticates each request by its bearer token (or checks the CSRF header when a
+        # browser session calls it: auth/http.py), so Flask-WTF's form check does not apply.
+        csrf.exempt(blueprint)
+        limiter.limit(_api_limit, key_func=_api_client)(blueprint)
         api.register_blueprint(blueprint)
+    from .web.login import bp as login_bp
     from .web.views import bp as web_bp
     from .web.views import docs_assets
 
+    app.register_blueprint(login_bp)
     app.register_blueprint(web_bp)
-    app.jinja_env.globals.setdefault("csrf_token", lambda: "")  # replaced by the CSRF protection of the login work
     app.register_blueprint(docs_assets)
     errors.register(app)
     from .cli import register_commands

@@ -32,6 +32,26 @@ class Defaults:
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/api/v1/docs/assets/"
     JSON_SORT_KEYS = False
+    # People log in to the pages with a signed session cookie. "Secure" is dropped only in
+    # development (CATALOG_DEVELOPMENT=1, which `make run` sets) and tests, both on plain http.
+    DEVELOPMENT = False
+    SESSION_COOKIE_NAME = "hmc_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
+    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session it belongs to
+    WTF_CSRF_SSL_STRICT = False  # the Referer check breaks behind TLS-terminating proxies; SameSite covers it
+    # Rate limits (Flask-Limiter). memory:// is per process; several servers share redis://host:6379.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "5 per minute;30 per hour"  # per client address and user name
+    API_RATE_LIMIT = "120 per minute"  # per token (e-shops poll; a burst beyond this gets 429)
+    IMPORT_JOB_STALE_SECONDS = 60  # a background import with no sign of life for this long has died
+
+
+def _flag(raw: str) -> bool:
+    return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
 # Settings read from the environment: CATALOG_<NAME>, converted by type.
@@ -47,7 +67,11 @@ ENVIRONMENT_SETTINGS = {
     "READER_SECONDS": float,
     "CACHE_SECONDS": float,
     "FETCH_LOG_FLUSH_SECONDS": float,
-    "FOUR_EYES": lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"),
+    "FOUR_EYES": _flag,
+    "DEVELOPMENT": _flag,
+    "RATELIMIT_STORAGE_URI": str,
+    "LOGIN_RATE_LIMIT": str,
+    "API_RATE_LIMIT": str,
 }
 
 

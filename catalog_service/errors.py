@@ -6,7 +6,7 @@ maps to one HTTP status here; views never build error responses themselves.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from importers.errors import ImportFileError
@@ -48,6 +48,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
+        if _is_page():
+            return _page(error.status, error.message)
         response = jsonify(error_body(error.code, error.message, error.details))
         if error.status == 401:
             challenge = 'Bearer realm="catalog"'
@@ -73,17 +75,39 @@ def register(app: Flask) -> None:
         message = _swedish(error)
         if error.code == 413:
             message, details = _too_large(app)
+        if _is_page():
+            return _page(error.code, message, headers=error.get_headers())
         response = jsonify(error_body(code, message, details))
         return response, error.code
 
 
+def _is_page() -> bool:
+    """People's pages get an HTML error page; the API, the feeds and scripts get JSON."""
+    return not request.path.startswith(("/api/", "/healthz", "/readyz"))
+
+
+def _page(status: int, message: str, headers=None):
+    from flask import make_response
+
+    response = make_response(render_template("error.html", status=status, message=message), status)
+    for name, value in headers or ():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
 def _swedish(error: HTTPException) -> str:
+    from flask_wtf.csrf import CSRFError
+
+    if isinstance(error, CSRFError):
+        return "Formulärets säkerhetstoken saknas eller har gått ut. Ladda om sidan och försök igen."
     messages = {
         400: "Felaktig begäran.",
         401: "Inloggning krävs.",
-        403: "Åtkomst nekad.",
+        403: "Du saknar behörighet till den här sidan. Be en administratör om rätt roll.",
         404: "Finns inte.",
         405: "Metoden är inte tillåten.",
+        429: "För många försök. Vänta en stund och försök igen.",
         409: "Konflikt med nuvarande läge.",
         413: "Filen är för stor.",
         415: "Filformatet stöds inte.",

@@ -77,6 +77,8 @@ def app(database_url, database_template, tmp_path):
             "CACHE_SECONDS": 0,
             "CACHE_LISTEN": False,
             "FETCH_LOG_FLUSH_SECONDS": 0,
+            # Tests make many calls with one token; tests/web/test_security.py sets low limits itself.
+            "API_RATE_LIMIT": "100000 per minute",
         }
     )
     yield app
@@ -153,6 +155,43 @@ def officer_client(app):
 def reviewer_client(app):
     """A client acting as a second procurement officer, `upphandlare2` (four-eyes)."""
     return bearer_client(app, make_token(app, roles=("upphandlare",), name="upphandlare2"))
+
+
+PASSWORD = "rätt häst batteri häftklammer"
+
+
+def make_person(app, name: str, roles: tuple[str, ...], password: str = PASSWORD) -> None:
+    """A person who can log in to the pages."""
+    from catalog_service.auth.service import create_user
+
+    with app.app_context():
+        create_user(db.session, name, list(roles), actor="admin", password=password)
+        db.session.commit()
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token in a page's first form."""
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def login(client, name: str, password: str = PASSWORD):
+    """Log in through the login form, as a browser does; returns the response."""
+    page = client.get("/login")
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": csrf_from(page.text)})
+
+
+def page_client(app, *roles: str, name: str | None = None):
+    """A test client logged in to the pages as a new person with ``roles``."""
+    name = name or "-".join(roles)
+    make_person(app, name, roles)
+    client = app.test_client()
+    response = login(client, name)
+    assert response.status_code == 302, response.text
+    return client
 
 
 def post_upload(client, path: Path, supplier: str, **form):

@@ -9,7 +9,7 @@ from flask import g, request
 from ..cache import cache
 from ..errors import DomainError
 from ..extensions import db
-from .models import Caller, Role
+from .models import Caller, Role, TokenKind
 from .service import authenticate, hash_token
 
 QUERY_TOKEN_NAMES = ("token", "access_token", "api_key", "apikey")
@@ -33,7 +33,8 @@ def current_caller() -> Caller:
     header = req.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if not header:
-        raise Unauthorized("missing_token", "Inloggning krävs: skicka Authorization: Bearer <token>.")
+        g.caller = _session_caller(req)
+        return g.caller
     if scheme.lower() != "bearer" or not raw.strip() or len(raw) > 200:
         raise Unauthorized("invalid_token", "Ogiltig token.")
     digest = hash_token(raw.strip())
@@ -43,6 +44,29 @@ def current_caller() -> Caller:
         raise Unauthorized("invalid_token", "Ogiltig eller återkallad token.")
     g.caller = caller
     return caller
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _session_caller(req) -> Caller:
+    """A person logged in to the pages calling the API from the browser: their roles, never an e-shop's.
+
+    A write with the session cookie must carry the page's CSRF token in ``X-CSRFToken``.
+    """
+    from flask_wtf.csrf import ValidationError, validate_csrf
+
+    from ..web.access import current_user
+
+    user = current_user()
+    if user is None:
+        raise Unauthorized("missing_token", "Inloggning krävs: skicka Authorization: Bearer <token>.")
+    if req.method not in SAFE_METHODS:
+        try:
+            validate_csrf(req.headers.get("X-CSRFToken", ""))
+        except ValidationError:
+            raise Forbidden("csrf", "Säkerhetstoken (X-CSRFToken) saknas eller är ogiltig.") from None
+    return Caller(None, TokenKind.user, None, user.name, frozenset(user.roles))
 
 
 def require_roles(*roles: Role):

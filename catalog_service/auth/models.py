@@ -67,7 +67,7 @@ class ApiToken(db.Model):
 class Caller:
     """Who is calling the API, as checked from a live token (cheap to cache, holds no secrets)."""
 
-    token_id: int
+    token_id: int | None  # None for a person logged in to the pages
     kind: TokenKind
     supplier: str | None
     user_name: str | None

@@ -8,7 +8,7 @@ import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record
 from ..cache import announce
@@ -37,6 +37,21 @@ def create_user(session: Session, name: str, roles: list[str], *, actor: str, pa
     session.add(user)
     session.flush()
     record(session, actor=actor, action="user.create", object_type="user", object_id=user.id, roles=user.roles)
+    return user
+
+
+# Checked when the name is unknown, so that a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
+def verify_password(session: Session, name: str, password: str) -> User | None:
+    """The active person with this name and password, or None. Takes as long for an unknown name."""
+    user = session.scalar(select(User).where(User.name == name.strip())) if name.strip() else None
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
     return user
 
 

@@ -1,24 +1,93 @@
 """Who may open a page: a logged-in person with one of the page's roles.
 
-Interface for page views in every area (the implementation follows with the login work):
-
     @bp.get("/stock")
     @page_roles(Role.hmc)
     def stock_page(): ...
 
-Anonymous visitors are redirected to the login page; a person without the role gets the 403 page.
-Every form posts a CSRF token: ``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">``.
+Pages know people only by their session cookie; an Authorization header (an e-shop's or a person's
+API token) never opens a page. Anonymous visitors are redirected to the login page; a person without
+the role gets the 403 page. Every form posts a CSRF token:
+``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">`` (Flask-WTF checks it).
 """
 
 from __future__ import annotations
 
-from ..auth.models import Role
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, g, redirect, request, session, url_for
+
+from ..auth.models import Role, User
+from ..extensions import db
+
+SESSION_USER = "user_id"
+SESSION_STAMP = "stamp"  # changes when the password changes: old cookies stop working
 
 
 def page_roles(*roles: Role):
     """A page view decorator: login required, and one of ``roles`` (admin always passes)."""
 
     def decorate(view):
-        return view
+        @wraps(view)
+        def checked(*args, **kwargs):
+            user = current_user()
+            if user is None:
+                return redirect(url_for("login.login", next=_here()))
+            if not user.has_role(*roles, Role.admin):
+                abort(403)
+            return view(*args, **kwargs)
+
+        checked.page_roles = roles  # read by the test that every page is protected
+        return checked
 
     return decorate
+
+
+def current_user() -> User | None:
+    """The person logged in with this request's session cookie, or None (also for a deactivated person)."""
+    if "page_user" not in g:
+        g.page_user = _load_user()
+    return g.page_user
+
+
+def _load_user() -> User | None:
+    user_id = session.get(SESSION_USER)
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or session.get(SESSION_STAMP) != session_stamp(user):
+        session.clear()
+        return None
+    return user
+
+
+def session_stamp(user: User) -> str:
+    """A short fingerprint of the password hash: a password change ends every other session."""
+    import hashlib
+
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def log_in(user: User) -> None:
+    session.clear()  # a fresh session on login: no fixation
+    session.permanent = True
+    session[SESSION_USER] = user.id
+    session[SESSION_STAMP] = session_stamp(user)
+
+
+def log_out() -> None:
+    session.clear()
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after login: only a path on this site, never another host."""
+    if not target:
+        return url_for("web.overview")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("web.overview")
+    return target
+
+
+def _here() -> str:
+    return request.full_path.rstrip("?") if request.query_string else request.path

@@ -12,17 +12,20 @@ from flask import Blueprint, current_app, render_template, request, send_file, u
 from sqlalchemy import select
 
 from ..assortment.service import current_version
+from ..auth.models import Role
 from ..contracts.models import Contract
 from ..extensions import db
 from ..feeds.service import fetch_status
 from ..pricelists.service import list_imports
 from ..privacy.guard import check_structured
 from ..suppliers import profiles
+from .access import page_roles
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets")
 
 
 @bp.get("/")
+@page_roles(Role.upphandlare, Role.hmc)
 def overview():
     """Per supplier: the latest import and its figures; the active contract."""
     contract = db.session.scalar(select(Contract).where(Contract.active.is_(True)))
@@ -70,6 +73,7 @@ NOT_AN_ORDER_NUMBER = (
 
 
 @bp.get("/orders")
+@page_roles(Role.hmc, Role.forskrivare)
 def orders():
     """Order history: by exact customer order number or by order-date range, paged. Read-only."""
     search, errors = _order_search(request.args)
@@ -77,6 +81,7 @@ def orders():
 
 
 @bp.post("/orders/<kundordernummer>/labels")
+@page_roles(Role.hmc)
 def order_labels_pdf(kundordernummer: str):
     """The label sheet (PDF) of the order's made-to-measure lines; a refused batch number re-renders the order."""
     from ..errors import DomainError, Invalid
@@ -165,6 +170,7 @@ def _search_args(search: dict) -> dict:
 
 
 @bp.get("/orders/delivery")
+@page_roles(Role.hmc, Role.upphandlare)
 def delivery():
     """The supplier delivery report: a table and a bar chart of the share within the contract lead time."""
     from ..orders.delivery import delivery_report, swedish_today

@@ -9,6 +9,7 @@ from catalog_service.contracts.models import Contract
 from catalog_service.extensions import db
 from catalog_service.orders.models import OrderLine
 from catalog_service.pricelists.models import ImportStatus, PriceListImport, PriceListRow
+from tests.conftest import page_client
 
 
 def test_demo_loads_contract_and_four_drafts_once(runner, app):
@@ -44,8 +45,9 @@ def test_demo_orders_are_imported_once_without_personal_data(runner, app):
         assert any(line.made_to_measure for line in lines) and any(not line.made_to_measure for line in lines)
 
 
-def test_overview_page_shows_each_supplier_in_swedish(runner, client):
+def test_overview_page_shows_each_supplier_in_swedish(app, runner):
     assert runner.invoke(args=["demo"]).exit_code == 0
+    client = page_client(app, "upphandlare", name="upphandlare1")
     page = client.get("/")
     assert page.status_code == 200
     text = page.get_data(as_text=True)

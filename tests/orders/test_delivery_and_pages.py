@@ -13,7 +13,7 @@ from catalog_service.extensions import db
 from catalog_service.orders.delivery import delivery_report
 from catalog_service.orders.leadtime import add_working_days
 from catalog_service.web import views
-from tests.conftest import bearer_client, make_token
+from tests.conftest import bearer_client, csrf_from, make_token, page_client
 from tests.factories import assortments as factory
 from tests.orders.test_history import export
 
@@ -23,6 +23,19 @@ PERSONAL = "Anna Svensson, Storgatan 1"
 
 # Kundordernummer, Orderdatum, Leverantör, Artikelnummer, Antal, Måttsydd, Ankomst HMC, Levererad, Kommentar.
 # Working days from the order date to arrival at HMC in the comments; Ascension Day is Thursday 14 May 2026.
+
+
+@pytest.fixture
+def client(app):
+    """The pages need a logged-in person: HMC staff who also follow up deliveries."""
+    return page_client(app, "hmc", "upphandlare", name="hmc1")
+
+
+def post_form(client, url: str, data: dict):
+    """A form post as the page sends it, with the session's CSRF token."""
+    return client.post(url, data={**data, "csrf_token": csrf_from(client.get("/orders").text)})
+
+
 ROWS = [
     # Medi, May: 6 lines, 4 arrived (4, 5, 6, 14 working days), 2 within, 1 overdue now
     ["KO-2600101", date(2026, 5, 4), "Medi", "MD-1001", 2, "Nej", date(2026, 5, 8), date(2026, 5, 11), ""],  # 4, within
@@ -148,16 +161,18 @@ def test_api_returns_the_report(app, deliveries):
         assert app.test_client().get("/api/v1/orders/delivery-report").status_code == 401
 
 
-def test_delivery_page_shows_table_and_chart(app, client, deliveries):
+def test_delivery_page_shows_table_and_chart(app, deliveries):
     with time_machine.travel(AT_NOON_TODAY, tick=False):
+        # logged in on that day too: a session signed in the future would not be valid then
+        client = page_client(app, "hmc", name="hmc-juni")
         response = client.get("/orders/delivery")
+        only_juzo = client.get("/orders/delivery?supplier=juzo").get_data(as_text=True)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Leveransrapport" in page and "Andel inom ledtid" in page and "Försenade nu" in page
     assert "<svg" in page and 'class="pygal-chart"' in page and "Andel rader som nådde HMC" in page
     assert "<script" not in page
     assert "66,7 %" in page and "60,0 %" in page and "2026-06" in page
-    only_juzo = client.get("/orders/delivery?supplier=juzo").get_data(as_text=True)
     assert "66,7 %" in only_juzo and "60,0 %" not in only_juzo
 
 
@@ -210,7 +225,7 @@ def test_orders_page_refuses_personal_data_without_echoing_it(app, client, deliv
 
 
 def test_label_button_returns_the_pdf(app, client, deliveries):
-    response = client.post("/orders/KO-2600104/labels", data={"batch_number": "B-20260615"})
+    response = post_form(client, "/orders/KO-2600104/labels", {"batch_number": "B-20260615"})
     assert response.status_code == 200
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
     assert "etiketter-KO-2600104.pdf" in response.headers["Content-Disposition"]
@@ -218,7 +233,7 @@ def test_label_button_returns_the_pdf(app, client, deliveries):
 
 def test_label_button_refuses_personal_data_in_the_batch_number(app, client, deliveries, caplog):
     with caplog.at_level(logging.DEBUG):
-        response = client.post("/orders/KO-2600104/labels", data={"batch_number": PERSONAL})
+        response = post_form(client, "/orders/KO-2600104/labels", {"batch_number": PERSONAL})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Etiketterna skrevs inte ut" in page and "batchnummer" in page
@@ -226,9 +241,9 @@ def test_label_button_refuses_personal_data_in_the_batch_number(app, client, del
     assert "Anna" not in page and "Storgatan" not in page
     assert "Storgatan" not in caplog.text
 
-    no_custom = client.post("/orders/KO-2600101/labels", data={"batch_number": "B-1"})
+    no_custom = post_form(client, "/orders/KO-2600101/labels", {"batch_number": "B-1"})
     assert no_custom.status_code == 409 and "inga måttsydda rader" in no_custom.get_data(as_text=True)
-    unknown = client.post("/orders/KO-9999999/labels", data={"batch_number": "B-1"})
+    unknown = post_form(client, "/orders/KO-9999999/labels", {"batch_number": "B-1"})
     assert unknown.status_code == 404 and "finns inte" in unknown.get_data(as_text=True)
-    not_a_number = client.post(f"/orders/{PERSONAL}/labels", data={"batch_number": "B-1"})
+    not_a_number = post_form(client, f"/orders/{PERSONAL}/labels", {"batch_number": "B-1"})
     assert not_a_number.status_code == 404 and "Storgatan" not in not_a_number.get_data(as_text=True)

@@ -1,0 +1,62 @@
+"""Login and logout for the pages. Failed attempts are rate-limited per address and per name."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from ..audit.service import record
+from ..auth.service import verify_password
+from ..extensions import db, limiter
+from .access import current_user, log_in, log_out, safe_next
+
+bp = Blueprint("login", __name__, template_folder="templates")
+
+NAME_LIMIT = 100
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _attempted_name() -> str:
+    return "login-name:" + request.form.get("name", "")[:NAME_LIMIT].strip().lower()
+
+
+def _failed(response) -> bool:
+    """Only failed attempts count against the limits: a person who logs in is not slowed down."""
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_attempted_name, deduct_when=_failed)
+def login():
+    """The login form; a correct name and password start a session and go on to where the person was headed."""
+    target = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if current_user() is not None:
+            return redirect(target)
+        return render_template("login.html", next=target)
+    name = request.form.get("name", "")[:NAME_LIMIT]
+    user = verify_password(db.session, name, request.form.get("password", ""))
+    if user is None:
+        # The typed name is not recorded: people sometimes type other things into the name field.
+        record(db.session, actor="anonym", action="user.login_failed", object_type="user")
+        db.session.commit()
+        error = "Fel användarnamn eller lösenord."
+        return render_template("login.html", next=target, error=error), 401
+    log_in(user)
+    record(db.session, actor=user.name, action="user.login", object_type="user", object_id=user.id)
+    db.session.commit()
+    return redirect(target)
+
+
+@bp.post("/logout")
+def logout():
+    user = current_user()
+    if user is not None:
+        record(db.session, actor=user.name, action="user.logout", object_type="user", object_id=user.id)
+        db.session.commit()
+    log_out()
+    flash("Du är utloggad.")
+    return redirect(url_for("login.login"))

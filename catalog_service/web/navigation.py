@@ -1,0 +1,40 @@
+"""The menu: each page a person may open, in the order they work."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, url_for
+
+from ..auth.models import Role
+from .access import current_user
+
+U, H, F, A = Role.upphandlare, Role.hmc, Role.forskrivare, Role.admin
+
+# (endpoint, label, roles); an endpoint that is not registered is left out.
+MENU = (
+    ("web.overview", "Översikt", (U, H)),
+    ("web.contract", "Avtal", (U, H)),
+    ("web.upload", "Ladda upp prislista", (U,)),
+    ("web.versions", "Versioner", (U, H)),
+    ("requests_pages.new_request", "Ny konsultation", (F,)),
+    ("requests_pages.lookup", "Sök ärende", (F, H)),
+    ("requests_pages.queue", "Konsultationer", (H,)),
+    ("web.orders", "Ordrar", (H, F)),
+    ("web.delivery", "Leveranser", (H, U)),
+    ("stock_pages.stock", "Lagerartiklar", (H,)),
+    ("web.audit", "Händelselogg", (U, A)),
+    ("web.tokens", "E-butikstoken", (A,)),
+)
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def _menu():
+        user = current_user()
+        if user is None:
+            return {"menu": [], "user": None}
+        items = [
+            {"url": url_for(endpoint), "label": label, "endpoint": endpoint}
+            for endpoint, label, roles in MENU
+            if endpoint in current_app.view_functions and user.has_role(*roles, A)
+        ]
+        return {"menu": items, "user": user}
