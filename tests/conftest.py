@@ -79,6 +79,7 @@ def app(database_url, database_template, tmp_path):
             "FETCH_LOG_FLUSH_SECONDS": 0,
             # Tests make many calls with one token; tests/web/test_security.py sets low limits itself.
             "API_RATE_LIMIT": "100000 per minute",
+            "JOB_FOLDER": str(tmp_path / "import-jobs"),
         }
     )
     yield app
@@ -194,7 +195,7 @@ def page_client(app, *roles: str, name: str | None = None):
     return client
 
 
-def post_upload(client, path: Path, supplier: str, **form):
+def post_upload(client, path: Path, supplier: str, *, url: str = "/api/v1/pricelists", filename=None, **form):
     """POST a price list as multipart form data, encoded in memory.
 
     (The test client's own encoder spills bodies above 500 KB to a temporary
@@ -205,6 +206,8 @@ def post_upload(client, path: Path, supplier: str, **form):
     from werkzeug.datastructures import FileStorage
     from werkzeug.test import encode_multipart
 
-    upload = FileStorage(io.BytesIO(path.read_bytes()), filename=path.name, content_type="application/octet-stream")
+    upload = FileStorage(
+        io.BytesIO(path.read_bytes()), filename=filename or path.name, content_type="application/octet-stream"
+    )
     boundary, body = encode_multipart({"supplier": supplier, **form, "file": upload})
-    return client.post("/api/v1/pricelists", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")

@@ -65,3 +65,22 @@ class BaseColour(db.Model):
     supplier_names: Mapped[list] = mapped_column(JSON, default=list)
 
     contract: Mapped[Contract] = relationship(back_populates="base_colours")
+
+
+class ColourMapping(db.Model):
+    """A person's decision about a colour value a supplier's file used: it means a base colour, or it does not.
+
+    Part of what the contract says about the supplier from then on: later imports judge the value the same way.
+    """
+
+    __tablename__ = "colour_mappings"
+    __table_args__ = (UniqueConstraint("contract_id", "supplier", "value_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    supplier: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(100))  # as the file wrote it
+    value_key: Mapped[str] = mapped_column(String(100))  # trimmed, casefolded (importers.values.colour_key)
+    base_colour: Mapped[str | None] = mapped_column(String(60))  # None: not a base colour
+    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from importers.contract import ContractData, read_contract, supplier_key
 from importers.errors import ImportFileError
@@ -20,7 +20,7 @@ from ..errors import Conflict
 from ..files import sha256_of
 from ..pricelists.verdicts import ProcuredTerms, SupplierTerms
 from ..suppliers import profiles
-from .models import BaseColour, Contract, ProcuredModel
+from .models import BaseColour, ColourMapping, Contract, ProcuredModel
 
 LEGAL_SUFFIX = re.compile(r"[\s,]+(ab|aktiebolag|gmbh|ag|inc|ltd|oy|as|a/s|sverige|sweden|nordic)\.?$")
 
@@ -148,4 +148,30 @@ def supplier_terms(contract: Contract, supplier: str) -> SupplierTerms:
         if base.supplier == supplier:
             for name in (base.name, *base.supplier_names):
                 colours.setdefault(colour_key(name), base.name)
-    return SupplierTerms(supplier=supplier, contract_start=contract.start_date, models=models, colours=colours)
+    dismissed = set()
+    for mapping in colour_mappings(contract, supplier):
+        if mapping.base_colour is None:
+            dismissed.add(mapping.value_key)
+        else:
+            colours.setdefault(mapping.value_key, mapping.base_colour)
+    return SupplierTerms(
+        supplier=supplier,
+        contract_start=contract.start_date,
+        models=models,
+        colours=colours,
+        dismissed=frozenset(dismissed),
+    )
+
+
+def colour_mappings(contract: Contract, supplier: str) -> list[ColourMapping]:
+    """The colour values people have decided about for this supplier under this contract."""
+    session = object_session(contract)
+    if session is None or contract.id is None:
+        return []
+    return list(
+        session.scalars(
+            select(ColourMapping)
+            .where(ColourMapping.contract_id == contract.id, ColourMapping.supplier == supplier)
+            .order_by(ColourMapping.id)
+        )
+    )

@@ -52,6 +52,7 @@ class PriceListImport(db.Model):
     layout: Mapped[list] = mapped_column(JSON, default=list)  # per sheet: name, header row, columns
 
     source_file: Mapped[SourceFile] = relationship()
+    contract: Mapped[Contract] = relationship()  # noqa: F821 - resolved by name in the registry
 
 
 class PriceListRow(db.Model):
@@ -126,3 +127,35 @@ SHORT_ROW_COLUMNS = (
     "price_ore",
     "verdict",
 )
+
+
+class JobStatus(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class ImportJob(db.Model):
+    """A price list uploaded through the pages, imported in a background process.
+
+    Progress (rows done of rows expected) is written while the import runs; the
+    import itself stays one transaction, so a failed job leaves nothing behind.
+    """
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(255))  # safe display name, never a path
+    status: Mapped[JobStatus] = mapped_column(Enum(JobStatus, native_enum=False, length=20), default=JobStatus.queued)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    rows_expected: Mapped[int] = mapped_column(Integer, default=0)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("pricelist_imports.id"))
+    result_status: Mapped[str | None] = mapped_column(String(20))  # draft | unchanged
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    error_message: Mapped[str | None] = mapped_column(String(2000))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

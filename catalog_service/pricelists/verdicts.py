@@ -46,6 +46,7 @@ class SupplierTerms:
     contract_start: date
     models: dict[str, ProcuredTerms]  # model key → terms
     colours: dict[str, str]  # colour key (name or code) → base colour name
+    dismissed: frozenset[str] = frozenset()  # colour keys a person decided are not base colours
 
 
 class Judgement(NamedTuple):
@@ -106,8 +107,8 @@ def unknown_colours(non_base: Counter, file_counts: Counter, terms: SupplierTerm
     groups: dict[tuple[str, str], dict] = {}
     for (colour, code), rows in non_base.items():
         key = (colour_key(colour), colour_key(code))
-        if key == ("", ""):
-            continue  # no colour given at all: nothing a person could map
+        if key == ("", "") or not terms.dismissed.isdisjoint(key):
+            continue  # no colour given at all, or already decided: nothing a person could map
         group = groups.setdefault(key, {"colour": colour, "colour_code": code, "rows": 0})
         group["rows"] += rows
     names = set(terms.colours)

@@ -150,8 +150,9 @@ def test_session_cookie_flags_outside_development(database_url, samples):
 
 
 def test_a_password_change_ends_old_sessions(app):
-    from catalog_service.auth.models import User
     from werkzeug.security import generate_password_hash
+
+    from catalog_service.auth.models import User
 
     client = page_client(app, "hmc", name="hmc1")
     with app.app_context():

@@ -1,0 +1,171 @@
+"""Background imports for the upload page: a job row, a child process, progress while it runs.
+
+The page must stay responsive while a 300,000-row list is judged and stored, so the import runs
+in its own process (``python -m catalog_service.pricelists.runner``), never in a web worker. The
+import is still one transaction: a failed job leaves nothing but its own row with the reason.
+
+Progress is written outside that transaction. On PostgreSQL a second connection updates the job
+row; SQLite allows one writer at a time and the import holds it, so there the child writes a small
+progress file next to the upload (SQLite means one machine, so every server process can read it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from ..audit.service import record
+from ..errors import NotFound
+from ..models import utcnow
+from ..suppliers import profile_for
+from .models import ImportJob, JobStatus
+
+PROGRESS_INTERVAL = 0.25  # seconds between progress writes
+
+
+def job_folder(app: Flask) -> Path:
+    folder = Path(app.config.get("JOB_FOLDER") or Path(app.instance_path) / "import-jobs")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def upload_path(folder: Path, job_id: int) -> Path:
+    return folder / f"job-{job_id}.xlsx"
+
+
+def progress_path(folder: Path, job_id: int) -> Path:
+    return folder / f"job-{job_id}.progress"
+
+
+def create_job(session: Session, *, supplier: str, filename: str, actor: str) -> ImportJob:
+    """A queued job for an uploaded file (the caller stores the file under ``upload_path`` and commits)."""
+    job = ImportJob(supplier=profile_for(supplier).code, filename=filename, created_by=actor, heartbeat_at=utcnow())
+    session.add(job)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="pricelist.upload",
+        object_type="import_job",
+        object_id=job.id,
+        supplier=job.supplier,
+        filename=filename,
+    )
+    return job
+
+
+def launch(app: Flask, job_id: int) -> subprocess.Popen:
+    """Start the child process that runs the job; a thread reaps it so no zombie is left."""
+    settings = {
+        key: app.config[key]
+        for key in ("SQLALCHEMY_DATABASE_URI", "READER_MEMORY_MB", "READER_SECONDS", "CONTRACT_START", "TESTING")
+        if app.config.get(key) is not None
+    }
+    settings["JOB_FOLDER"] = str(job_folder(app))
+    settings["CACHE_LISTEN"] = False
+    env = {**os.environ, "CATALOG_JOB_CONFIG": json.dumps(settings)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "catalog_service.pricelists.runner", str(job_id)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,  # a web worker's restart does not take the import with it
+    )
+    threading.Thread(target=child.wait, name=f"reap-import-job-{job_id}", daemon=True).start()
+    return child
+
+
+class ProgressWriter:
+    """The progress callback the import calls per batch; writes at most every PROGRESS_INTERVAL seconds."""
+
+    def __init__(self, engine, folder: Path, job_id: int):
+        self.engine, self.job_id = engine, job_id
+        self.file = progress_path(folder, job_id) if engine.dialect.name == "sqlite" else None
+        self.last = 0.0
+
+    def __call__(self, done: int, expected: int) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_INTERVAL and done < expected:
+            return
+        self.last = now
+        if self.file is not None:
+            scratch = self.file.with_suffix(".tmp")
+            scratch.write_text(json.dumps({"done": done, "expected": expected}))
+            scratch.replace(self.file)  # readers never see half a file
+            return
+        with self.engine.begin() as connection:  # its own transaction, committed at once
+            connection.execute(
+                update(ImportJob)
+                .where(ImportJob.id == self.job_id)
+                .values(rows_done=done, rows_expected=expected, heartbeat_at=utcnow())
+            )
+
+
+def get_job(session: Session, job_id: int) -> ImportJob:
+    job = session.get(ImportJob, job_id)
+    if job is None:
+        raise NotFound("job_not_found", f"Uppladdning {job_id} finns inte.")
+    return job
+
+
+def job_state(session: Session, job: ImportJob, folder: Path, *, stale_seconds: float) -> dict:
+    """What the progress bar shows: status, rows done and expected, percent, and the error if it failed."""
+    done, expected, last_sign = job.rows_done, job.rows_expected, job.heartbeat_at or job.created_at
+    status = job.status
+    if status in (JobStatus.queued, JobStatus.running):
+        done, expected, last_sign = _file_progress(progress_path(folder, job.id), done, expected, last_sign)
+        if utcnow() - last_sign > timedelta(seconds=stale_seconds):
+            return _stale(job)
+    percent = 100 if status is JobStatus.done else (min(99, done * 100 // expected) if expected else 0)
+    return {
+        "id": job.id,
+        "supplier": job.supplier,
+        "filename": job.filename,
+        "status": status.value,
+        "rows_done": done,
+        "rows_expected": expected,
+        "percent": percent,
+        "import_id": job.import_id,
+        "result_status": job.result_status,
+        "error": {"code": job.error_code, "message": job.error_message} if status is JobStatus.failed else None,
+    }
+
+
+def _file_progress(path: Path, done: int, expected: int, last_sign):
+    from datetime import UTC, datetime
+
+    try:
+        stat = path.stat()
+        figures = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return done, expected, last_sign
+    touched = datetime.fromtimestamp(stat.st_mtime, UTC)
+    return figures["done"], figures["expected"], max(last_sign, touched)
+
+
+def _stale(job: ImportJob) -> dict:
+    return {
+        "id": job.id,
+        "supplier": job.supplier,
+        "filename": job.filename,
+        "status": JobStatus.failed.value,
+        "rows_done": 0,
+        "rows_expected": 0,
+        "percent": 0,
+        "import_id": None,
+        "result_status": None,
+        "error": {
+            "code": "job_lost",
+            "message": "Importen avbröts innan den blev klar. Ingenting sparades. Ladda upp filen igen.",
+        },
+    }

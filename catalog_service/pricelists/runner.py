@@ -1,0 +1,87 @@
+"""The child process of a background import: ``python -m catalog_service.pricelists.runner JOB_ID``.
+
+Settings come from the web process as JSON in CATALOG_JOB_CONFIG. The job ends ``done`` (its
+import committed in the same transaction) or ``failed`` with a Swedish reason; the uploaded file
+and the progress file are removed either way.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+
+from importers.errors import ImportFileError
+
+from .. import create_app
+from ..errors import DomainError
+from ..extensions import db
+from ..models import utcnow
+from ..privacy.guard import PersonalDataFound
+from .jobs import ProgressWriter, get_job, job_folder, progress_path, upload_path
+from .models import JobStatus
+from .service import import_price_list
+
+log = logging.getLogger("catalog_service.import_job")
+
+
+def run(job_id: int) -> int:
+    app = create_app(json.loads(os.environ.get("CATALOG_JOB_CONFIG", "{}")))
+    folder = job_folder(app)
+    with app.app_context():
+        try:
+            return _run(job_id, folder)
+        finally:
+            for path in (upload_path(folder, job_id), progress_path(folder, job_id)):
+                path.unlink(missing_ok=True)
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _run(job_id: int, folder) -> int:
+    job = get_job(db.session, job_id)
+    if job.status is not JobStatus.queued:
+        return 1  # started twice: the first run owns it
+    job.status, job.heartbeat_at = JobStatus.running, utcnow()
+    db.session.commit()
+    try:
+        result = import_price_list(
+            db.session,
+            upload_path(folder, job_id),
+            job.supplier,
+            actor=job.created_by,
+            filename=job.filename,
+            progress=ProgressWriter(db.engine, folder, job_id),
+        )
+    except (DomainError, ImportFileError, PersonalDataFound) as error:
+        db.session.rollback()
+        code = getattr(error, "code", None) or getattr(error, "kind", None) or "personal_data"
+        _fail(job_id, code, _message(error))
+        return 1
+    except Exception:
+        db.session.rollback()
+        log.exception("import job %s failed", job_id)  # the traceback holds no cell values
+        _fail(job_id, "internal", "Importen misslyckades av ett internt fel. Ingenting sparades. Försök igen.")
+        return 1
+    job = get_job(db.session, job_id)  # in the import's transaction: done and the draft commit together
+    job.status, job.finished_at, job.heartbeat_at = JobStatus.done, utcnow(), utcnow()
+    job.import_id, job.result_status = result.import_id, result.status
+    job.rows_done = job.rows_expected = result.data_rows
+    db.session.commit()
+    return 0
+
+
+def _message(error) -> str:
+    return getattr(error, "message", None) or str(error)
+
+
+def _fail(job_id: int, code: str, message: str) -> None:
+    job = get_job(db.session, job_id)
+    job.status, job.finished_at = JobStatus.failed, utcnow()
+    job.error_code, job.error_message = code[:40], message[:2000]
+    db.session.commit()
+
+
+if __name__ == "__main__":
+    sys.exit(run(int(sys.argv[1])))

@@ -1,0 +1,215 @@
+"""Upload a price list, watch it import in the background, and read the result; map unknown colours."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from pathlib import Path
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import func, select
+
+from exports.tables import table_xlsx
+from importers.errors import ImportFileError
+from importers.workbook import check_workbook
+
+from ..auth.models import Role
+from ..contracts.service import active_contract
+from ..errors import IMPORT_FILE_STATUS, DomainError
+from ..extensions import db
+from ..files import safe_name
+from ..pricelists.colours import decide_unknown_colour
+from ..pricelists.jobs import create_job, get_job, job_folder, job_state, launch, upload_path
+from ..pricelists.models import ImportJob, ImportStatus, PriceListRow
+from ..pricelists.service import get_import, list_imports
+from ..pricelists.verdicts import EXCLUSIONS, Verdict
+from ..privacy.guard import PersonalDataFound
+from ..suppliers import profiles
+from .access import current_user, page_roles
+from .views import bp
+
+ROWS_PER_PAGE = 50
+VERDICT_LABELS = {
+    Verdict.allowed: "Tillåtna",
+    Verdict.invalid_row: "Ogiltiga rader",
+    Verdict.not_procured: "Ej upphandlad modell",
+    Verdict.outside_validity: "Utanför giltighetstid",
+    Verdict.non_base_colour: "Ej basfärg",
+}
+UPLOADERS = (Role.upphandlare,)
+READERS = (Role.upphandlare, Role.hmc)
+
+
+@bp.app_context_processor
+def _labels():
+    return {"verdict_labels": {v.value: label for v, label in VERDICT_LABELS.items()}}
+
+
+@bp.get("/pricelists/upload")
+@page_roles(*UPLOADERS)
+def upload():
+    """Pick supplier and file; below, the latest uploads and how they went."""
+    return _upload_page()
+
+
+def _upload_page(error: str | None = None, status: int = 200, supplier: str = ""):
+    jobs = db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(10)).all()
+    return render_template(
+        "upload.html", suppliers=profiles(), jobs=jobs, error=error, chosen=supplier, imports=list_imports(db.session)
+    ), status
+
+
+@bp.post("/pricelists/upload")
+@page_roles(*UPLOADERS)
+def start_upload():
+    """Check the file at once (cheap checks), then import it in a background process and show its progress."""
+    supplier = request.form.get("supplier", "").strip().lower()
+    upload_file = request.files.get("file")
+    if supplier not in profiles():
+        return _upload_page("Välj leverantör.", 422)
+    if upload_file is None or not upload_file.filename:
+        return _upload_page("Välj en fil (.xlsx) att ladda upp.", 422, supplier)
+    folder = job_folder(current_app)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix="upload-", suffix=".xlsx", delete=False) as handle:
+        upload_file.save(handle)
+    staged = Path(handle.name)
+    try:
+        check_workbook(staged)
+        active_contract(db.session)
+        job = create_job(
+            db.session,
+            supplier=supplier,
+            filename=safe_name(upload_file.filename, fallback="prislista.xlsx"),
+            actor=current_user().name,
+        )
+        staged.replace(upload_path(folder, job.id))
+        db.session.commit()
+    except (ImportFileError, DomainError) as error:
+        db.session.rollback()
+        staged.unlink(missing_ok=True)
+        status = IMPORT_FILE_STATUS.get(error.kind, 422) if isinstance(error, ImportFileError) else error.status
+        return _upload_page(error.message, status, supplier)
+    except BaseException:
+        db.session.rollback()
+        staged.unlink(missing_ok=True)
+        raise
+    launch(current_app, job.id)
+    return redirect(url_for("web.import_job", job_id=job.id))
+
+
+def _state(job_id: int) -> dict:
+    job = get_job(db.session, job_id)
+    return job_state(
+        db.session, job, job_folder(current_app), stale_seconds=current_app.config["IMPORT_JOB_STALE_SECONDS"]
+    )
+
+
+@bp.get("/pricelists/jobs/<int:job_id>")
+@page_roles(*UPLOADERS)
+def import_job(job_id: int):
+    """The progress bar; a small script polls the state, and without scripts the page reloads itself."""
+    state = _state(job_id)
+    return render_template("import_job.html", state=state, supplier_name=profiles()[state["supplier"]].name)
+
+
+@bp.get("/pricelists/jobs/<int:job_id>/state")
+@page_roles(*UPLOADERS)
+def import_job_state(job_id: int):
+    state = _state(job_id)
+    if state["status"] == "done":
+        state["result_url"] = url_for("web.import_result", import_id=state["import_id"])
+    return state
+
+
+@bp.get("/pricelists/<int:import_id>")
+@page_roles(*READERS)
+def import_result(import_id: int):
+    """Counts per verdict (they add up), a paged list per reason, invalid rows, unknown colours."""
+    draft = get_import(db.session, import_id)
+    reason = request.args.get("reason", Verdict.invalid_row.value)
+    if reason not in Verdict.__members__:
+        reason = Verdict.invalid_row.value
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, total = _rows(import_id, Verdict(reason), page)
+    counts = {v.value: draft.excluded.get(v.value, 0) for v in EXCLUSIONS} | {"allowed": draft.allowed}
+    bases = sorted(b.name for b in draft.contract.base_colours if b.supplier == draft.supplier)
+    return render_template(
+        "import_result.html",
+        draft=draft,
+        counts=counts,
+        counted=sum(counts.values()),
+        reason=reason,
+        rows=rows,
+        page=page,
+        pages=max(-(-total // ROWS_PER_PAGE), 1),
+        total=total,
+        bases=bases,
+        supplier_name=profiles()[draft.supplier].name,
+        can_decide=draft.status is ImportStatus.draft and current_user().has_role(*UPLOADERS, Role.admin),
+        review_url=url_for("web.review", supplier=draft.supplier)
+        if "web.review" in current_app.view_functions
+        else None,
+    )
+
+
+def _rows(import_id: int, verdict: Verdict, page: int):
+    where = (PriceListRow.import_id == import_id, PriceListRow.verdict == verdict)
+    total = db.session.scalar(select(func.count()).select_from(PriceListRow).where(*where))
+    rows = db.session.scalars(
+        select(PriceListRow)
+        .where(*where)
+        .order_by(PriceListRow.id)
+        .limit(ROWS_PER_PAGE)
+        .offset((page - 1) * ROWS_PER_PAGE)
+    ).all()
+    return rows, total
+
+
+INVALID_HEADERS = ("Flik", "Rad", "Kolumn", "Fel", "Typ", "Artikelnummer")
+
+
+@bp.get("/pricelists/<int:import_id>/invalid.xlsx")
+@page_roles(*READERS)
+def invalid_rows_xlsx(import_id: int):
+    """The invalid rows with their messages, to send back to the supplier."""
+    draft = get_import(db.session, import_id)
+    rows = db.session.execute(
+        select(
+            PriceListRow.sheet,
+            PriceListRow.row_number,
+            PriceListRow.error_column,
+            PriceListRow.error_message,
+            PriceListRow.reason,
+            PriceListRow.article_number,
+        )
+        .where(PriceListRow.import_id == import_id, PriceListRow.verdict == Verdict.invalid_row)
+        .order_by(PriceListRow.id)
+    ).all()
+    body = table_xlsx("Ogiltiga rader", INVALID_HEADERS, rows)
+    return send_file(
+        io.BytesIO(body),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"ogiltiga-rader-{draft.supplier}-{draft.id}.xlsx",
+    )
+
+
+@bp.post("/pricelists/<int:import_id>/colours")
+@page_roles(*UPLOADERS)
+def decide_colour(import_id: int):
+    """Map an unknown colour to a base colour, or mark it as not one; the counts change at once."""
+    draft = get_import(db.session, import_id)
+    value = request.form.get("value", "")
+    base = request.form.get("base_colour", "").strip() or None
+    try:
+        moved = decide_unknown_colour(db.session, draft, value, base, actor=current_user().name)
+        db.session.commit()
+    except (DomainError, PersonalDataFound) as error:
+        db.session.rollback()
+        flash(getattr(error, "message", None) or str(error))
+        return redirect(url_for("web.import_result", import_id=import_id))
+    if base:
+        flash(f"Färgen {value!r} räknas nu som {base}: {moved} rader blev tillåtna.")
+    else:
+        flash(f"Färgen {value!r} är markerad som inte basfärg.")
+    return redirect(url_for("web.import_result", import_id=import_id))
