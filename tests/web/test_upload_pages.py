@@ -217,7 +217,7 @@ def test_only_procurement_uploads_and_hmc_reads_results(app, sample_contract, sa
     officer = page_client(app, "upphandlare", name="upphandlare1")
     final = wait_for_job(officer, upload(officer, samples / "rama-prislista-2026.xlsx", "rama").headers["Location"])[-1]
     result = hmc.get(final["result_url"])
-    assert result.status_code == 200 and "Inte basfärg</button>" not in result.text  # reads, but does not decide colours
+    assert result.status_code == 200 and "Inte basfärg</button>" not in result.text  # reads only
     token = csrf_from(result.text)
     refused = hmc.post(f"/pricelists/{final['import_id']}/colours", data={"csrf_token": token, "value": "Hudfarg"})
     assert refused.status_code == 403
