@@ -23,7 +23,7 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/catalog init-db
 	$(BIN)/catalog demo
-	$(BIN)/catalog run --host $(HOST) --port $(PORT)
+	CATALOG_DEVELOPMENT=1 $(BIN)/catalog run --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -22,6 +22,29 @@ from .orders import write_demo_orders
 DEMO_ACTOR = "demo"
 
 
+# People to log in as on the demo (embedded database only; `catalog demo` prints the password).
+DEMO_PEOPLE = (
+    ("upphandlare1", ("upphandlare",)),
+    ("upphandlare2", ("upphandlare",)),
+    ("hmc1", ("hmc",)),
+    ("forskrivare1", ("forskrivare",)),
+    ("admin", ("admin",)),
+)
+
+
+def create_demo_people(session: Session, password: str) -> list[str]:
+    """The demo's people, each with one role and ``password``; those that exist already are left alone."""
+    from ..auth.models import User
+    from ..auth.service import create_user
+
+    made = []
+    for name, roles in DEMO_PEOPLE:
+        if session.scalar(select(User.id).where(User.name == name)) is None:
+            create_user(session, name, list(roles), actor=DEMO_ACTOR, password=password)
+            made.append(name)
+    return made
+
+
 def load_demo(session: Session, folder: Path) -> dict[str, ImportResult]:
     """Write the demo files into ``folder``; load the contract, import the four price lists and some order lines.
 

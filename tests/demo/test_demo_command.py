@@ -9,7 +9,7 @@ from catalog_service.contracts.models import Contract
 from catalog_service.extensions import db
 from catalog_service.orders.models import OrderLine
 from catalog_service.pricelists.models import ImportStatus, PriceListImport, PriceListRow
-from tests.conftest import page_client
+from tests.conftest import login
 
 
 def test_demo_loads_contract_and_four_drafts_once(runner, app):
@@ -46,8 +46,12 @@ def test_demo_orders_are_imported_once_without_personal_data(runner, app):
 
 
 def test_overview_page_shows_each_supplier_in_swedish(app, runner):
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    client = page_client(app, "upphandlare", name="upphandlare1")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0
+    assert "lösenord: demo-2026" in result.stderr
+    client = app.test_client()
+    assert login(client, "upphandlare1", "demo-2026").status_code == 302  # a demo person logs in
+    assert login(app.test_client(), "hmc1", "fel").status_code == 401
     page = client.get("/")
     assert page.status_code == 200
     text = page.get_data(as_text=True)

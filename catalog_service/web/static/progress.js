@@ -15,7 +15,7 @@
     if (state.status === "done") {
       bar.value = 100;
       text.textContent = rows.format(state.rows_done) + " av " + rows.format(state.rows_expected) + " rader (100 %). Klart.";
-      window.setTimeout(function () { window.location.assign(state.result_url); }, 400);
+      window.setTimeout(function () { window.location.assign(state.result_url); }, 1000);
       return false;
     }
     if (state.status === "failed") {
