@@ -209,7 +209,8 @@ def decide_colour(import_id: int):
         flash(getattr(error, "message", None) or str(error))
         return redirect(url_for("web.import_result", import_id=import_id))
     if base:
-        flash(f"Färgen {value!r} räknas nu som {base}: {moved} {'rad blev tillåten' if moved == 1 else 'rader blev tillåtna'}.")
+        rows = "rad blev tillåten" if moved == 1 else "rader blev tillåtna"
+        flash(f"Färgen {value!r} räknas nu som {base}: {moved} {rows}.")
     else:
         flash(f"Färgen {value!r} är markerad som inte basfärg.")
     return redirect(url_for("web.import_result", import_id=import_id))
