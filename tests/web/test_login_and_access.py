@@ -196,3 +196,30 @@ def test_api_bursts_get_429_per_token_while_others_go_on(app, sample_contract):
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert refused.json["error"]["code"] == "too_many_requests"
     assert medi.get("/api/v1/feeds/medi").status_code != 429
+
+
+def test_login_limits_are_shared_between_app_servers_through_redis(database_url, samples):
+    """Several app servers count failed logins together when the limiter's storage is Redis."""
+    import uuid
+
+    import redis
+
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "CACHE_LISTEN": False,
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # this test's own counters
+    }
+    first, second = create_app(config), create_app(config)
+    make_person(first, "upphandlare1", ("upphandlare",))
+    statuses = [login(first.test_client(), "upphandlare1", "fel").status_code for _ in range(3)]
+    statuses += [login(second.test_client(), "upphandlare1", "fel").status_code for _ in range(3)]
+    assert statuses == [401] * 5 + [429]  # the second server saw the first one's failures
+    for app in (first, second):
+        with app.app_context():
+            db.engine.dispose()
