@@ -37,6 +37,26 @@ def test_anonymous_visitors_are_sent_to_login(app, client):
         assert response.headers["Location"].startswith("/login?next="), rule.rule
 
 
+def test_every_page_refuses_each_role_it_does_not_name(app):
+    from catalog_service.auth.models import Role
+
+    clients = {role: page_client(app, role.value, name=f"{role.value}-1") for role in Role if role is not Role.admin}
+    checked = 0
+    for rule in _page_rules(app):
+        if "GET" not in rule.methods or rule.arguments:
+            continue
+        allowed = set(app.view_functions[rule.endpoint].page_roles)
+        for role, client in clients.items():
+            response = client.get(rule.rule)
+            if role in allowed:
+                assert response.status_code != 403, (rule.rule, role)
+            else:
+                assert response.status_code == 403, (rule.rule, role)
+                assert "Åtkomst nekad" in response.text
+                checked += 1
+    assert checked >= 4
+
+
 def test_a_person_without_the_role_gets_the_403_page(app):
     prescriber = page_client(app, "forskrivare", name="forskrivare1")
     response = prescriber.get("/", headers={"Accept": "text/html"})
