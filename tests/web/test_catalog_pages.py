@@ -279,6 +279,9 @@ def test_rollback_to_a_version_that_does_not_exist_answers_on_the_page(app, smal
     response = post_form(officer, "/versions", "/versions/juzo/rollback", {"to_version": 7, "reason": "test"})
     assert response.status_code == 404 and "Version 7 av juzo finns inte." in response.text
     assert "Publicerade versioner" in response.text
+    personal = post_form(officer, "/versions", "/versions/juzo/rollback", {"to_version": 1, "reason": "070-123 45 67"})
+    assert personal.status_code == 422 and "Skälet innehåller personuppgifter (telefonnummer)." in personal.text
+    assert "123 45 67" not in personal.text
     assert len(versions_of(app, "juzo")) == 1
 
 
