@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import current_app, has_app_context
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..audit.service import record
 from ..cache import announce
 from ..contracts.service import active_contract
 from ..errors import Conflict, Invalid, NotFound
 from ..feeds.service import render_documents
-from ..pricelists.models import ImportStatus, PriceListImport
+from ..pricelists.models import ImportStatus, PriceListImport, SourceFile
 from ..privacy.guard import guard_text
 from ..suppliers import profile_for
 from .items import draft_items, version_items
@@ -39,6 +39,25 @@ def get_version(session: Session, supplier: str, number: int) -> AssortmentVersi
     if version is None:
         raise NotFound("version_not_found", f"Version {number} av {supplier} finns inte.")
     return version
+
+
+def list_versions(session: Session, supplier: str) -> list[dict]:
+    """The supplier's versions, newest first, each with where its content came from.
+
+    Returns dicts: ``version`` (the AssortmentVersion), ``filename`` (the price list a published
+    draft came from, else None) and ``restored`` (the number a rollback restored, else None).
+    Raises NotFound for an unknown supplier. Reads only.
+    """
+    source = aliased(AssortmentVersion)
+    rows = session.execute(
+        select(AssortmentVersion, SourceFile.filename, source.number)
+        .outerjoin(PriceListImport, PriceListImport.id == AssortmentVersion.import_id)
+        .outerjoin(SourceFile, SourceFile.id == PriceListImport.source_file_id)
+        .outerjoin(source, source.id == AssortmentVersion.source_version_id)
+        .where(AssortmentVersion.supplier == profile_for(supplier).code)
+        .order_by(AssortmentVersion.number.desc())
+    ).all()
+    return [{"version": version, "filename": filename, "restored": restored} for version, filename, restored in rows]
 
 
 def latest_draft(session: Session, supplier: str) -> PriceListImport:

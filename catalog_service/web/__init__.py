@@ -1,3 +1,5 @@
 """Web pages for people (Swedish, server-rendered)."""
 
-from . import upload_pages  # noqa: F401  (registers the upload pages on the web blueprint)
+# The page modules add their routes to views.bp when imported; importing them here registers them
+# wherever the blueprint is used.
+from . import admin_pages, catalog_pages, upload_pages  # noqa: F401

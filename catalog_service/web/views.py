@@ -16,6 +16,7 @@ from ..auth.models import Role
 from ..contracts.models import Contract
 from ..extensions import db
 from ..feeds.service import fetch_status
+from ..pricelists.models import ImportStatus
 from ..pricelists.service import list_imports
 from ..privacy.guard import check_structured
 from ..suppliers import profiles
@@ -27,15 +28,22 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 @bp.get("/")
 @page_roles(Role.upphandlare, Role.hmc)
 def overview():
-    """Per supplier: the latest import and its figures; the active contract."""
+    """Per supplier: the latest import, a draft waiting for review, the published version, e-shop fetches."""
     contract = db.session.scalar(select(Contract).where(Contract.active.is_(True)))
     latest = {}
     for item in list_imports(db.session, limit=200):
         latest.setdefault(item.supplier, item)
+    drafts = {code: item for code, item in latest.items() if item.status is ImportStatus.draft}
     published = {code: current_version(db.session, code) for code in profiles()}
     fetches = {code: fetch_status(db.session, code) for code in profiles()}
     return render_template(
-        "overview.html", contract=contract, suppliers=profiles(), latest=latest, published=published, fetches=fetches
+        "overview.html",
+        contract=contract,
+        suppliers=profiles(),
+        latest=latest,
+        drafts=drafts,
+        published=published,
+        fetches=fetches,
     )
 
 
