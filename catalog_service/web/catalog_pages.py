@@ -14,7 +14,7 @@ from ..assortment.service import (
     rollback_assortment,
 )
 from ..auth.models import Role
-from ..contracts.service import active_contract
+from ..contracts.service import active_contract, colour_mappings
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..privacy.guard import PersonalDataFound, describe
@@ -78,6 +78,8 @@ def contract():
         suppliers.setdefault(model.supplier, {"models": [], "colours": []})["models"].append(model)
     for colour in sorted(loaded.base_colours, key=lambda c: (c.supplier, c.name)):
         suppliers.setdefault(colour.supplier, {"models": [], "colours": []})["colours"].append(colour)
+    for code, terms in suppliers.items():
+        terms["decisions"] = colour_mappings(loaded, code)  # people's decisions on unknown colours
     return render_template("contract.html", contract=loaded, suppliers=suppliers, names=_names())
 
 

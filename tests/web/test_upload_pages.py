@@ -221,3 +221,15 @@ def test_only_procurement_uploads_and_hmc_reads_results(app, sample_contract, sa
     token = csrf_from(result.text)
     refused = hmc.post(f"/pricelists/{final['import_id']}/colours", data={"csrf_token": token, "value": "Hudfarg"})
     assert refused.status_code == 403
+
+
+def test_the_contract_page_shows_the_colour_decisions(app, officer, sample_contract, samples):
+    final = wait_for_job(officer, upload(officer, samples / "rama-prislista-2026.xlsx", "rama").headers["Location"])[-1]
+    token = csrf_from(officer.get(final["result_url"]).text)
+    officer.post(
+        f"/pricelists/{final['import_id']}/colours",
+        data={"csrf_token": token, "value": "Hudfarg", "base_colour": "Beige"},
+    )
+    page = officer.get("/contract").text
+    assert "Beslut om okända färger" in page
+    assert "<td>Hudfarg</td><td>Beige</td><td>upphandlare1</td>" in page
