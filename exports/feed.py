@@ -10,7 +10,8 @@ A document is a plain dict, built elsewhere from a published version::
 Item values are already in their wire form: ``contract_price_sek`` is text with
 two decimals ("559.00") so no format rounds it differently (``list_price_sek``,
 the supplier's own list price, likewise; it may be None), ``made_to_measure``
-is a bool, ``compression_class`` and ``lead_time_working_days`` are ints, and
+and ``hmc_stock_item`` (the article is a stock item at HMC: HMC's current
+decision) are bools, ``compression_class`` and ``lead_time_working_days`` are ints, and
 everything else is text or None. Writers never convert these values; they only
 choose how each type is spelled in their format.
 """
@@ -36,6 +37,7 @@ ITEM_KEYS = (
     "contract_price_sek",
     "lead_time_working_days",
     "list_price_sek",
+    "hmc_stock_item",
 )
 
 # Text holding a number, not words: formats leave it as it is (no formula neutralising).

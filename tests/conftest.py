@@ -185,13 +185,19 @@ def login(client, name: str, password: str = PASSWORD):
     return client.post("/login", data={"name": name, "password": password, "csrf_token": csrf_from(page.text)})
 
 
-def page_client(app, *roles: str, name: str | None = None):
-    """A test client logged in to the pages as a new person with ``roles``."""
+def page_client(app, *roles: str, name: str | None = None, csrf_header: bool = False):
+    """A test client logged in to the pages as a new person with ``roles``.
+
+    With ``csrf_header`` every request carries the session's CSRF token in X-CSRFToken (as a page's
+    script would), so form posts and API writes need no token of their own.
+    """
     name = name or "-".join(roles)
     make_person(app, name, roles)
     client = app.test_client()
     response = login(client, name)
     assert response.status_code == 302, response.text
+    if csrf_header:
+        client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_from(client.get("/").text)  # even a 403 page has a form
     return client
 
 

@@ -99,13 +99,20 @@ class FeedDocument(db.Model):
     media_type: Mapped[str] = mapped_column(String(120))
     etag: Mapped[str] = mapped_column(String(80))  # sha256 of the body
     size: Mapped[int] = mapped_column(Integer)
+    # when the body was made: the publish, or a later re-render for HMC's stock flags (Last-Modified)
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     body: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     gzip_body: Mapped[bytes] = deferred(mapped_column(LargeBinary))
 
     version: Mapped[AssortmentVersion] = relationship(back_populates="documents")
 
 
+# Feed keys that are not stored with a version: HMC's stock flag is its current decision (catalog_service/stock).
+NOT_STORED_KEYS = frozenset({"hmc_stock_item"})
+
 # The item columns, in the feed's key order: the feed's price texts are stored as öre.
 ITEM_COLUMNS = tuple(
-    {"contract_price_sek": "price_ore", "list_price_sek": "list_price_ore"}.get(key, key) for key in ITEM_KEYS
+    {"contract_price_sek": "price_ore", "list_price_sek": "list_price_ore"}.get(key, key)
+    for key in ITEM_KEYS
+    if key not in NOT_STORED_KEYS
 )

@@ -12,6 +12,7 @@ from importers.values import normalise_key
 from ..contracts.models import Contract
 from ..pricelists.models import PriceListImport, PriceListRow
 from ..pricelists.verdicts import Verdict
+from ..stock.flags import stock_article_numbers
 from .items import as_feed_item, diff_items, draft_items, sek_text, version_items
 from .service import current_version
 
@@ -19,8 +20,9 @@ from .service import current_version
 def review_draft(session: Session, draft: PriceListImport) -> dict:
     """Everything a procurement officer checks before publishing a draft."""
     published = current_version(session, draft.supplier)
-    old = [as_feed_item(i) for i in version_items(session, published)] if published else []
-    new = [as_feed_item(i) for i in draft_items(session, draft)]
+    stock = stock_article_numbers(session, draft.supplier)  # today's flags on both sides: not a change
+    old = [as_feed_item(i, stock) for i in version_items(session, published)] if published else []
+    new = [as_feed_item(i, stock) for i in draft_items(session, draft)]
     return {
         "import_id": draft.id,
         "supplier": draft.supplier,

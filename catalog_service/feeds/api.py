@@ -89,7 +89,7 @@ def _not_modified(req, head, etags: tuple[str, ...]) -> bool:
             return True
         return any(req.if_none_match.contains(tag) for tag in etags)
     since = req.if_modified_since
-    return since is not None and head.published_at.replace(microsecond=0) <= since
+    return since is not None and head.modified_at.replace(microsecond=0) <= since
 
 
 FORMAT_PARAMETER = {

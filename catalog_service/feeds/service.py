@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from sqlalchemy import func, select
@@ -17,9 +17,11 @@ from exports.registry import FORMATS, get_format
 from ..assortment.items import as_feed_item, diff_items, lead_times, version_items
 from ..assortment.models import AssortmentVersion, FeedDocument
 from ..auth.models import ApiToken, TokenKind
-from ..cache import cache
+from ..cache import announce, cache
 from ..contracts.models import Contract
 from ..errors import NotFound
+from ..models import utcnow
+from ..stock.flags import stock_article_numbers
 from ..suppliers import profile_for
 from .models import FeedFetch
 
@@ -44,6 +46,7 @@ def ordering_rule() -> dict:
 def feed_document(session: Session, version: AssortmentVersion, items: list[dict]) -> dict:
     """The feed document of DESIGN.md for a version."""
     contract = session.get(Contract, version.contract_id)
+    stock = stock_article_numbers(session, version.supplier)
     return {
         "supplier": version.supplier,
         "version": version.number,
@@ -53,7 +56,7 @@ def feed_document(session: Session, version: AssortmentVersion, items: list[dict
             "valid_to": contract.end_date.isoformat() if contract.end_date else None,
         },
         "ordering": ordering_rule(),
-        "items": [as_feed_item(item) for item in items],
+        "items": [as_feed_item(item, stock) for item in items],
     }
 
 
@@ -63,36 +66,82 @@ def _utc_text(moment: datetime) -> str:
 
 def render_documents(session: Session, version: AssortmentVersion, items: list[dict]) -> None:
     """Render the version's feed in every format, plain and gzipped, with strong ETags. Flushes."""
-    document = feed_document(session, version, items)
+    for name, fields in _rendered(feed_document(session, version, items)).items():
+        version.documents.append(FeedDocument(format=name, rendered_at=version.published_at, **fields))
+    session.flush()
+
+
+def rerender_current(session: Session, supplier: str) -> bool:
+    """Render the supplier's current version again, after something outside the version changed.
+
+    HMC's stock decisions (``hmc_stock_item``) are HMC's current word, not part
+    of the immutable version: a decision re-renders the current version's
+    documents in place, so the served body and its ETag change in the same
+    commit (feed heads are announced stale; bodies are cached by ETag).
+    Returns False when the supplier has no published version. Flushes.
+    """
+    version = session.scalar(
+        select(AssortmentVersion)
+        .where(AssortmentVersion.supplier == supplier)
+        .order_by(AssortmentVersion.number.desc())
+        .limit(1)
+    )
+    if version is None:
+        return False
+    rendered = _rendered(feed_document(session, version, version_items(session, version)))
+    moment = _next_render_time(version.documents)
+    for document in version.documents:
+        for key, value in rendered[document.format].items():
+            setattr(document, key, value)
+        document.rendered_at = moment
+    session.flush()
+    announce(session, "feed", supplier)
+    return True
+
+
+def _rendered(document: dict) -> dict[str, dict]:
+    """The document in every format: media type, ETag, size, body and gzipped body per format name."""
+    rendered = {}
     for name, writer in FORMATS.items():
         body = writer.write(document)
-        version.documents.append(
-            FeedDocument(
-                format=name,
-                media_type=writer.media_type,
-                etag=hashlib.sha256(body).hexdigest()[:40],
-                size=len(body),
-                body=body,
-                gzip_body=gzip.compress(body, compresslevel=6, mtime=0),
-            )
-        )
-    session.flush()
+        rendered[name] = {
+            "media_type": writer.media_type,
+            "etag": hashlib.sha256(body).hexdigest()[:40],
+            "size": len(body),
+            "body": body,
+            "gzip_body": gzip.compress(body, compresslevel=6, mtime=0),
+        }
+    return rendered
+
+
+def _next_render_time(documents: list[FeedDocument]) -> datetime:
+    """Now, but at least a second after the last render: Last-Modified has whole seconds, and a client
+    revalidating with If-Modified-Since must see a new render as newer."""
+    now = utcnow()
+    earlier = [d.rendered_at for d in documents if d.rendered_at is not None]
+    if earlier:
+        now = max(now, max(earlier).replace(microsecond=0) + timedelta(seconds=1))
+    return now
 
 
 @dataclass
 class FeedHead:
-    """What a conditional request needs, without the body."""
+    """What a conditional request needs, without the body.
+
+    ``modified_at`` is when the body was rendered: at publish, or later when HMC's
+    stock decisions changed the current version's items (see ``rerender_current``).
+    """
 
     document_id: int
     version_number: int
-    published_at: datetime
+    modified_at: datetime
     etag: str
     media_type: str
 
     @cached_property
     def last_modified(self) -> str:
         """The Last-Modified header value, formatted once per cached head."""
-        return http_date(self.published_at)
+        return http_date(self.modified_at)
 
 
 def feed_head(session: Session, supplier: str, format_name: str) -> FeedHead:
@@ -114,7 +163,7 @@ def _load_head(session: Session, supplier: str, format_name: str) -> FeedHead | 
         select(
             FeedDocument.id,
             AssortmentVersion.number,
-            AssortmentVersion.published_at,
+            func.coalesce(FeedDocument.rendered_at, AssortmentVersion.published_at),
             FeedDocument.etag,
             FeedDocument.media_type,
         )
@@ -129,10 +178,19 @@ def _load_head(session: Session, supplier: str, format_name: str) -> FeedHead | 
 
 
 def feed_body(session: Session, head: FeedHead, *, gzipped: bool) -> bytes:
-    """A document's body; bodies never change, so a few recent ones are kept in memory."""
+    """A document's body; a few recent ones are kept in memory, by ETag.
+
+    A re-render (``rerender_current``) changes a document's body and ETag in
+    place, so the cache key holds the ETag: a head read before the re-render
+    never gets the new body cached under its old ETag for later heads. In the
+    moment between a re-render's commit and a process dropping its cached
+    head, a request may get the new body with the old ETag; its next poll
+    then does not match and fetches again, so a client never keeps an old
+    body under a new ETag.
+    """
     column = FeedDocument.gzip_body if gzipped else FeedDocument.body
     return body_cache().get(
-        (head.document_id, gzipped),
+        (head.document_id, head.etag, gzipped),
         lambda: session.scalar(select(column).where(FeedDocument.id == head.document_id)),
     )
 
@@ -146,9 +204,12 @@ def changes_since(session: Session, supplier: str, since: int) -> dict:
     if current is None:
         raise NotFound("no_published_version", f"Inget sortiment är publicerat för {code} ännu.")
     old = get_version(session, code, since)
+    # hmc_stock_item is HMC's current decision, not part of a version: both sides carry today's flag,
+    # so a decision is not reported as a change between versions (the full feed and its ETag show it).
+    stock = stock_article_numbers(session, code)
     diff = diff_items(
-        [as_feed_item(i) for i in version_items(session, old)],
-        [as_feed_item(i) for i in version_items(session, current)],
+        [as_feed_item(i, stock) for i in version_items(session, old)],
+        [as_feed_item(i, stock) for i in version_items(session, current)],
     )
     return {"supplier": code, "since": since, "version": current.number, **diff}
 

@@ -20,7 +20,7 @@ MENU = (
     ("requests_pages.queue", "Konsultationer", (H,)),
     ("web.orders", "Ordrar", (H, F)),
     ("web.delivery", "Leveranser", (H, U)),
-    ("stock_pages.stock", "Lagerartiklar", (H,)),
+    ("stock_pages.stock_page", "Lagerartiklar", (H,)),
     ("web.audit", "Händelselogg", (U, A)),
     ("web.tokens", "E-butikstoken", (A,)),
 )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import tempfile
+from datetime import UTC
 from pathlib import Path
 
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
 
-from exports.tables import table_xlsx
+from exports.formats.xlsx_format import write_workbook
 from importers.errors import ImportFileError
 from importers.workbook import check_workbook
 
@@ -185,7 +186,8 @@ def invalid_rows_xlsx(import_id: int):
         .where(PriceListRow.import_id == import_id, PriceListRow.verdict == Verdict.invalid_row)
         .order_by(PriceListRow.id)
     ).all()
-    body = table_xlsx("Ogiltiga rader", INVALID_HEADERS, rows)
+    moment = draft.created_at.astimezone(UTC).replace(tzinfo=None)  # the same import gives the same file
+    body = write_workbook([("Ogiltiga rader", [INVALID_HEADERS, *rows])], moment)
     return send_file(
         io.BytesIO(body),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

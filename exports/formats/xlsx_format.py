@@ -53,6 +53,29 @@ def _repack(archive: bytes, moment: datetime) -> bytes:
     return out.getvalue()
 
 
+def write_workbook(sheets: list[tuple[str, list[list]]], moment: datetime) -> bytes:
+    """Sheets of rows as XLSX bytes; text is never a formula, and the same input gives the same bytes.
+
+    ``moment`` (naive UTC) stamps the workbook properties and the zip entries.
+    The feed and other reports (the stock list) share this one writer.
+    """
+    workbook = Workbook(write_only=True)
+    workbook.properties.created = workbook.properties.modified = moment
+    for title, rows in sheets:
+        worksheet = workbook.create_sheet(title)
+        for row in rows:
+            _append(worksheet, row)
+    return _repack(_save(workbook), moment)
+
+
+def _save(workbook: Workbook) -> bytes:
+    # ExcelWriter rather than Workbook.save, which overwrites properties.modified with now.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
+    return buffer.getvalue()
+
+
 class XlsxFormat:
     name = "xlsx"
     extensions = ("xlsx",)
@@ -60,22 +83,6 @@ class XlsxFormat:
 
     def write(self, document: dict) -> bytes:
         """The document as an XLSX workbook; same document, same bytes."""
-        moment = published_at_utc(document)
-        workbook = Workbook(write_only=True)
-        workbook.properties.created = workbook.properties.modified = moment
-        items = workbook.create_sheet(ITEMS_SHEET)
-        _append(items, ITEM_KEYS)
-        for item in document["items"]:
-            _append(items, item_row(item))
-        fields = workbook.create_sheet(DOCUMENT_SHEET)
-        for row in document_rows(document):
-            _append(fields, row)
-        return _repack(self._save(workbook), moment)
-
-    @staticmethod
-    def _save(workbook: Workbook) -> bytes:
-        # ExcelWriter rather than Workbook.save, which overwrites properties.modified with now.
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-            ExcelWriter(workbook, archive).save()
-        return buffer.getvalue()
+        items = [list(ITEM_KEYS), *(item_row(item) for item in document["items"])]
+        fields = [list(row) for row in document_rows(document)]
+        return write_workbook([(ITEMS_SHEET, items), (DOCUMENT_SHEET, fields)], published_at_utc(document))

@@ -25,6 +25,7 @@ def _item(**values) -> dict:
         "contract_price_sek": "559.00",
         "lead_time_working_days": 5,
         "list_price_sek": "612.50",
+        "hmc_stock_item": False,
     }
     base.update(values)
     assert tuple(base) == ITEM_KEYS

@@ -9,10 +9,16 @@ def test_item_row_gives_values_in_item_key_order(document):
     assert item_row(item)[ITEM_KEYS.index("contract_price_sek")] == "559.00"
 
 
-def test_item_keys_follow_the_design_order_then_the_list_price():
+def test_item_keys_follow_the_design_order_then_the_list_price_and_the_stock_flag():
     assert ITEM_KEYS[0] == "article_number"
-    assert ITEM_KEYS[-4:] == ("made_to_measure", "contract_price_sek", "lead_time_working_days", "list_price_sek")
-    assert len(set(ITEM_KEYS)) == 16
+    assert ITEM_KEYS[-5:] == (
+        "made_to_measure",
+        "contract_price_sek",
+        "lead_time_working_days",
+        "list_price_sek",
+        "hmc_stock_item",
+    )
+    assert len(set(ITEM_KEYS)) == 17
 
 
 def test_document_rows_list_the_document_fields(document):

@@ -42,9 +42,10 @@ def test_libreoffice_reads_the_xlsx_values_as_json_has_them(document, tmp_path):
     subprocess.run(command, check=True, timeout=120, capture_output=True)
     with (out / "feed.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    booleans = ITEM_KEYS.index("made_to_measure")
+    booleans = [ITEM_KEYS.index("made_to_measure"), ITEM_KEYS.index("hmc_stock_item")]
     for row in rows[1:]:
-        row[booleans] = row[booleans].lower()  # LibreOffice writes TRUE/FALSE
+        for index in booleans:
+            row[index] = row[index].lower()  # LibreOffice writes TRUE/FALSE
     items = json.loads(JsonFormat().write(document))["items"]
     expected = [[_as_text(value) for value in item_row(item)] for item in items]
     assert rows[0] == list(ITEM_KEYS)

@@ -1,0 +1,1 @@
+"""Stock decisions for HMC: which articles to hold, with figures, pictures and a versioned record."""
