@@ -48,13 +48,16 @@ def _register(app: Flask) -> None:
     from .feeds.api import blp as feeds_blp
     from .orders.api import blp as orders_blp
     from .pricelists.api import blp as pricelists_blp
+    from .requests.api import blp as requests_blp
 
-    for blueprint in (pricelists_blp, assortment_blp, feeds_blp, orders_blp, audit_blp):
+    for blueprint in (pricelists_blp, assortment_blp, feeds_blp, orders_blp, requests_blp, audit_blp):
         api.register_blueprint(blueprint)
+    from .requests.views import bp as requests_pages
     from .web.views import bp as web_bp
     from .web.views import docs_assets
 
     app.register_blueprint(web_bp)
+    app.register_blueprint(requests_pages)
     app.jinja_env.globals.setdefault("csrf_token", lambda: "")  # replaced by the CSRF protection of the login work
     app.register_blueprint(docs_assets)
     errors.register(app)

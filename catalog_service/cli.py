@@ -126,8 +126,22 @@ def register_commands(app: Flask) -> None:
     from .feeds.cli import feed
     from .orders.cli import labels, orders
     from .pricelists.cli import pricelist
+    from .requests.cli import requests_group
 
-    for command in (init_db, contract, pricelist, assortment, feed, orders, labels, user, token, audit, demo):
+    for command in (
+        init_db,
+        contract,
+        pricelist,
+        assortment,
+        feed,
+        orders,
+        labels,
+        requests_group,
+        user,
+        token,
+        audit,
+        demo,
+    ):
         app.cli.add_command(command)
 
 
