@@ -101,7 +101,9 @@ class InAssortmentSchema(Schema):
 
 
 class RequestQuerySchema(Schema):
-    status = fields.List(fields.Enum(RequestStatus, by_value=True), metadata={"description": "one or more (repeat the parameter)"})
+    status = fields.List(
+        fields.Enum(RequestStatus, by_value=True), metadata={"description": "one or more (repeat the parameter)"}
+    )
     supplier = fields.String()
     urgency = fields.Enum(Urgency, by_value=True)
     age = fields.Integer(

@@ -19,7 +19,7 @@ from .candidates import DEFAULT_MIN_COUNT, DEFAULT_MONTHS, assortment_candidates
 from .models import COMMENT_MAX, DESCRIPTION_MAX, MODEL_MAX, SPECIFICATION_MAX, RequestStatus
 from .queries import get_request_for, list_requests, lookup, overdue_days, request_view, work_order_view
 from .service import SUBMIT_FIELDS, perform, submit_request
-from .workflow import ACTION_LABELS, OPEN_STATUSES, REASON_LABELS, STATUS_LABELS, URGENCY_LABELS
+from .workflow import ACTION_LABELS, EVENT_LABELS, OPEN_STATUSES, REASON_LABELS, STATUS_LABELS, URGENCY_LABELS
 from .workorders import get_work_order, perform_work_order
 
 bp = Blueprint("request_pages", __name__, template_folder="templates")
@@ -32,6 +32,7 @@ def _labels():
     return {
         "status_labels": STATUS_LABELS,
         "action_labels": ACTION_LABELS,
+        "event_labels": EVENT_LABELS,
         "reason_labels": REASON_LABELS,
         "urgency_labels": URGENCY_LABELS,
         "supplier_names": {code: profile.name for code, profile in profiles().items()},
@@ -49,12 +50,31 @@ def _me():
     return caller.actor, caller.roles
 
 
+FIELD_LABELS = {
+    "kundordernummer": "Kundordernummer",
+    "supplier": "Leverantör",
+    "article_number": "Artikelnummer",
+    "model": "Modell",
+    "description": "Beskrivning",
+    "reason": "Skäl",
+    "urgency": "Brådska",
+    "unit_code": "Enhetens kod",
+    "comment": "Kommentar",
+    "alternative_article_number": "Alternativets artikelnummer",
+    "cost_estimate_sek": "Kostnad",
+    "cost_unit_code": "Kostnadsansvarig enhet",
+    "specification": "Specifikation",
+}
+
+
 def _refusal(error: Exception) -> tuple[str, str | None, int]:
-    """(message, refused field, status) of a refused operation; the message never holds the value."""
+    """(message, refused field, status) of a refused operation, led by the field's Swedish label; never the value."""
     if isinstance(error, PersonalDataFound):
-        return str(error), error.field, 422
-    details = error.details if isinstance(error.details, dict) else {}
-    return error.message, details.get("field"), error.status
+        message, field, status = str(error), error.field, 422
+    else:
+        details = error.details if isinstance(error.details, dict) else {}
+        message, field, status = error.message, details.get("field"), error.status
+    return (f"{FIELD_LABELS[field]}: {message}" if field in FIELD_LABELS else message), field, status
 
 
 def _message(error: DomainError):

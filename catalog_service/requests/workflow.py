@@ -154,6 +154,21 @@ ACTION_LABELS = {
     "deliver": "registrera leverans",
 }
 
+# The timeline says what was done, in the past tense.
+EVENT_LABELS = {
+    "submit": "skickade in",
+    "start_review": "påbörjade handläggningen",
+    "propose_alternative": "föreslog ett alternativ i sortimentet",
+    "send_for_cost_approval": "skickade för kostnadsgodkännande",
+    "approve": "registrerade kostnadsgodkännandet",
+    "reject": "avslog",
+    "close": "avslutade",
+    "create_work_order": "skapade arbetsorder",
+    "order": "beställde",
+    "receive": "registrerade ankomst till HMC",
+    "deliver": "registrerade leverans",
+}
+
 REASON_LABELS = {
     "no_procured_model_fits": "Ingen upphandlad modell passar",
     "measurements_outside_sizes": "Måtten ligger utanför de upphandlade storlekarna",

@@ -51,7 +51,7 @@ CLIENT_OF_ROLE = {"forskrivare": "olof", "hmc": "hanna", "upphandlare": "ulla", 
 
 @pytest.fixture
 def published(app, tmp_path):
-    """Medi: version 1 with MED-0001..0003 (standard) and MED-0010..0011 (made to measure); version 2 without MED-0003."""
+    """Medi version 1: MED-0001..0003 (standard), MED-0010..0011 (made to measure); version 2 without MED-0003."""
     factory.load_contract(app, factory.small_contract(tmp_path))
     rows = factory.articles("medi", 3) + factory.articles("medi", 2, start=10, model_number=2, colour="Black")
     assert factory.import_and_publish(app, tmp_path, "medi", rows, name="medi-1.xlsx") == 1

@@ -52,7 +52,12 @@ def test_a_request_is_stored_numbered_and_audited(app, people):
 
 def test_values_are_normalised(app, people):
     body = submit(people.lisa, supplier=" Medi ", unit_code="vgr-1234", model="  Sonder  ", urgency="urgent").get_json()
-    assert (body["supplier"], body["unit_code"], body["model"], body["urgency"]) == ("medi", "VGR-1234", "Sonder", "urgent")
+    assert (body["supplier"], body["unit_code"], body["model"], body["urgency"]) == (
+        "medi",
+        "VGR-1234",
+        "Sonder",
+        "urgent",
+    )
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,10 @@ ILLEGAL = {
     status: [action for action, step in REQUEST_TRANSITIONS.items() if status not in step.sources]
     for status in RequestStatus
 }
-FIELDS = {RequestAction.approve: APPROVAL, RequestAction.propose_alternative: {"alternative_article_number": "MED-0002"}}
+FIELDS = {
+    RequestAction.approve: APPROVAL,
+    RequestAction.propose_alternative: {"alternative_article_number": "MED-0002"},
+}
 
 
 def test_every_state_is_reachable_and_every_action_has_a_test():
@@ -180,7 +183,11 @@ def test_approval_creates_the_work_order_with_the_cost_units_code(app, people):
     order = people.lisa.get(f"/api/v1/work-orders/{body['work_order']}").get_json()
     assert order["status"] == "created"
     assert (order["request"], order["kundordernummer"], order["supplier"]) == (number, "KO-2600001", "medi")
-    assert (order["cost_estimate_sek"], order["cost_unit_code"], order["made_to_measure"]) == ("4500.50", "VGR-9000", True)
+    assert (order["cost_estimate_sek"], order["cost_unit_code"], order["made_to_measure"]) == (
+        "4500.50",
+        "VGR-9000",
+        True,
+    )
     assert order["lead_time_working_days"] == 10
     assert order["specification"].startswith("Behöver längre lårdel")
     (created,) = audit_entries(app, "work_orders.create")
@@ -289,3 +296,21 @@ def test_a_request_at_rest_in_approved_allows_no_action(app, people):
     number = reach(app, people, RequestStatus.submitted)
     force_status(app, number, RequestStatus.approved)
     assert people.adam.get(f"/api/v1/requests/{number}").get_json()["actions"] == []
+
+
+def test_the_api_is_in_the_openapi_document(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    paths = spec["paths"]
+    for path, method in [
+        ("/api/v1/requests", "post"),
+        ("/api/v1/requests", "get"),
+        ("/api/v1/requests/candidates", "get"),
+        ("/api/v1/requests/{number}", "get"),
+        ("/api/v1/requests/{number}/actions", "post"),
+        ("/api/v1/work-orders/{number}", "get"),
+        ("/api/v1/work-orders/{number}/actions", "post"),
+    ]:
+        assert method in paths[path], (path, method)
+    assert set(paths["/api/v1/requests"]["post"]["responses"]) >= {"200", "201", "422"}
+    description = spec["components"]["schemas"]["RequestIn"]["properties"]["description"]
+    assert description["maxLength"] == 500
