@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..assortment.service import get_version
 from ..auth.models import Role
@@ -61,13 +61,15 @@ def list_requests(
     """Requests, oldest first, with filters; HMC sees all, a prescriber their own or one customer order's.
 
     ``min_age``: waited at least this many working days; ``overdue``: open and waited longer than
-    the limit. Raises Forbidden for other roles, Invalid for a malformed customer order number.
+    the limit. Raises Forbidden for other roles, Invalid for a malformed customer order number or an
+    unknown supplier.
     Changes nothing.
     """
     today = today or swedish_today()
     query = select(ConsultationRequest)
     if kundordernummer:
         kundordernummer = check.kundordernummer(kundordernummer)
+    supplier = check.supplier("supplier", supplier)
     if not has_any(roles, QUEUE_ROLES):
         require_any(roles, {Role.forskrivare})
         if not kundordernummer:
@@ -88,7 +90,9 @@ def list_requests(
         query = query.where(ConsultationRequest.submitted_at < _start_of_day_after(_submitted_by_day(today, min_age)))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     ordered = query.order_by(ConsultationRequest.submitted_at, ConsultationRequest.id)
-    found = session.scalars(ordered.offset((page - 1) * per_page).limit(per_page)).all()
+    # the views read every request's timeline and work order: load them in two queries, not one per request
+    loaded = ordered.options(selectinload(ConsultationRequest.events), selectinload(ConsultationRequest.work_order))
+    found = session.scalars(loaded.offset((page - 1) * per_page).limit(per_page)).all()
     return {"total": total, "page": page, "per_page": per_page, "requests": list(found)}
 
 

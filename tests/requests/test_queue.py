@@ -122,3 +122,9 @@ def test_a_standard_work_order_has_five_working_days(app, people):
         order = act(people.hanna, number, "approve", cost_estimate_sek="450", cost_unit_code="VGR-9").get_json()
         ordered = people.hanna.post(f"/api/v1/work-orders/{order['work_order']}/actions", json={"action": "order"})
     assert (ordered.get_json()["lead_time_working_days"], ordered.get_json()["expected_at_hmc"]) == (5, "2026-05-11")
+
+
+def test_an_unknown_supplier_filter_is_refused(app, people):
+    response = people.hanna.get("/api/v1/requests?supplier=Sven%20Svensson")
+    assert assert_error(response, 422, "unknown_supplier")["details"]["field"] == "supplier"
+    assert "Svensson" not in response.get_data(as_text=True)
