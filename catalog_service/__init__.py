@@ -84,15 +84,17 @@ def _register(app: Flask) -> None:
     from .feeds.api import blp as feeds_blp
     from .orders.api import blp as orders_blp
     from .pricelists.api import blp as pricelists_blp
+    from .requests.api import blp as requests_blp
     from .stock.api import blp as stock_blp
 
     _protect(app)
-    for blueprint in (pricelists_blp, assortment_blp, feeds_blp, orders_blp, stock_blp, audit_blp):
+    for blueprint in (pricelists_blp, assortment_blp, feeds_blp, orders_blp, requests_blp, stock_blp, audit_blp):
         # The API authenticates each request by its bearer token (or checks the CSRF header when a
         # browser session calls it: auth/http.py), so Flask-WTF's form check does not apply.
         csrf.exempt(blueprint)
         limiter.limit(_api_limit, key_func=_api_client)(blueprint)
         api.register_blueprint(blueprint)
+    from .requests.views import bp as requests_pages
     from .stock.views import bp as stock_pages
     from .web.login import bp as login_bp
     from .web.views import bp as web_bp
@@ -101,6 +103,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(login_bp)
     app.register_blueprint(web_bp)
     app.register_blueprint(stock_pages)
+    app.register_blueprint(requests_pages)
     app.register_blueprint(docs_assets)
     errors.register(app)
     from .cli import register_commands

@@ -126,9 +126,24 @@ def register_commands(app: Flask) -> None:
     from .feeds.cli import feed
     from .orders.cli import labels, orders
     from .pricelists.cli import pricelist
+    from .requests.cli import requests_group
     from .stock.cli import stock
 
-    for command in (init_db, contract, pricelist, assortment, feed, orders, labels, stock, user, token, audit, demo):
+    for command in (
+        init_db,
+        contract,
+        pricelist,
+        assortment,
+        feed,
+        orders,
+        labels,
+        stock,
+        requests_group,
+        user,
+        token,
+        audit,
+        demo,
+    ):
         app.cli.add_command(command)
 
 

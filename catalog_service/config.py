@@ -17,6 +17,10 @@ class Defaults:
     LEAD_TIME_STANDARD_DAYS = 5
     LEAD_TIME_MADE_TO_MEASURE_DAYS = 10
     ONWARD_DELIVERY_DAYS = 2  # HMC to the patient's home, working days
+    # The WebSesam customer order number's format (a full-match regular expression); None is the privacy
+    # module's default, the sample data's KO- followed by 7 digits.
+    KUNDORDERNUMMER_PATTERN = None
+    REQUEST_OVERDUE_WORKING_DAYS = 5  # a consultation request waiting longer than this is flagged overdue
     CACHE_SECONDS = 5  # per-process cache of token checks and feed heads; PostgreSQL NOTIFY drops stale ones
     FETCH_LOG_FLUSH_SECONDS = 1.0  # feed fetches are written in batches; 0 writes each in its request
     FOUR_EYES = True  # the person who publishes must not be the one who uploaded the draft
@@ -63,6 +67,8 @@ ENVIRONMENT_SETTINGS = {
     "LEAD_TIME_STANDARD_DAYS": int,
     "LEAD_TIME_MADE_TO_MEASURE_DAYS": int,
     "ONWARD_DELIVERY_DAYS": int,
+    "KUNDORDERNUMMER_PATTERN": str,
+    "REQUEST_OVERDUE_WORKING_DAYS": int,
     "READER_MEMORY_MB": int,
     "READER_SECONDS": float,
     "CACHE_SECONDS": float,

@@ -28,6 +28,12 @@ class NotFound(DomainError):
     status = 404
 
 
+class Forbidden(DomainError):
+    """The caller is known but their roles do not allow this (for services that check roles themselves)."""
+
+    status = 403
+
+
 class Conflict(DomainError):
     status = 409
 

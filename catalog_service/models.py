@@ -56,6 +56,7 @@ def import_all_models() -> None:
     from .feeds import models as _feeds  # noqa: F401
     from .orders import models as _orders  # noqa: F401
     from .pricelists import models as _pricelists  # noqa: F401
+    from .requests import models as _requests  # noqa: F401
     from .stock import models as _stock  # noqa: F401
 
 

@@ -1,0 +1,264 @@
+"""Pages: the prescriber's form and status lookup, HMC's queue, request and work-order details, candidates.
+
+Thin views: each parses the form, calls one operation of the area and renders a template. A
+refused input re-renders the page with the reason (never the value: the refused field is emptied).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from ..auth.models import Role
+from ..errors import DomainError
+from ..extensions import db
+from ..privacy.guard import PersonalDataFound
+from ..suppliers import profiles
+from ..web.access import current_user, page_roles
+from .candidates import DEFAULT_MIN_COUNT, DEFAULT_MONTHS, assortment_candidates
+from .models import COMMENT_MAX, DESCRIPTION_MAX, MODEL_MAX, SPECIFICATION_MAX, RequestStatus
+from .queries import get_request_for, list_requests, lookup, overdue_days, request_view, work_order_view
+from .service import SUBMIT_FIELDS, perform, submit_request
+from .workflow import ACTION_LABELS, EVENT_LABELS, OPEN_STATUSES, REASON_LABELS, STATUS_LABELS, URGENCY_LABELS
+from .workorders import get_work_order, perform_work_order
+
+bp = Blueprint("request_pages", __name__, template_folder="templates")
+PER_PAGE = 50
+APPROVE_FIELDS = ("cost_estimate_sek", "cost_unit_code", "supplier", "article_number", "specification")
+
+
+@bp.context_processor
+def _labels():
+    return {
+        "status_labels": STATUS_LABELS,
+        "action_labels": ACTION_LABELS,
+        "event_labels": EVENT_LABELS,
+        "reason_labels": REASON_LABELS,
+        "urgency_labels": URGENCY_LABELS,
+        "supplier_names": {code: profile.name for code, profile in profiles().items()},
+        "limits": {
+            "description": DESCRIPTION_MAX,
+            "model": MODEL_MAX,
+            "comment": COMMENT_MAX,
+            "specification": SPECIFICATION_MAX,
+        },
+    }
+
+
+def _me():
+    """The logged-in person (pages know people only by their session) and their roles."""
+    user = current_user()
+    return user.name, frozenset(user.roles)
+
+
+FIELD_LABELS = {
+    "kundordernummer": "Kundordernummer",
+    "supplier": "Leverantör",
+    "article_number": "Artikelnummer",
+    "model": "Modell",
+    "description": "Beskrivning",
+    "reason": "Skäl",
+    "urgency": "Brådska",
+    "unit_code": "Enhetens kod",
+    "comment": "Kommentar",
+    "alternative_article_number": "Alternativets artikelnummer",
+    "cost_estimate_sek": "Kostnad",
+    "cost_unit_code": "Kostnadsansvarig enhet",
+    "specification": "Specifikation",
+}
+
+
+def _refusal(error: Exception) -> tuple[str, str | None, int]:
+    """(message, refused field, status) of a refused operation, led by the field's Swedish label; never the value."""
+    if isinstance(error, PersonalDataFound):
+        message, field, status = str(error), error.field, 422
+    else:
+        details = error.details if isinstance(error.details, dict) else {}
+        message, field, status = error.message, details.get("field"), error.status
+    return (f"{FIELD_LABELS[field]}: {message}" if field in FIELD_LABELS else message), field, status
+
+
+def _message(error: DomainError):
+    return render_template("requests/message.html", message=error.message), error.status
+
+
+@bp.get("/requests/new")
+@page_roles(Role.forskrivare, Role.hmc)
+def new_request():
+    """The prescriber's form: customer order number, what is asked for, why, how urgent, the unit."""
+    return render_template("requests/new.html", form={}, error=None)
+
+
+@bp.post("/requests/new")
+@page_roles(Role.forskrivare, Role.hmc)
+def submit_form():
+    """Submit the form: the in-assortment answer at once, or the new request's page."""
+    actor, roles = _me()
+    data = {name: request.form.get(name, "") for name in SUBMIT_FIELDS}
+    try:
+        submitted = submit_request(db.session, data, actor=actor, roles=roles)
+    except (DomainError, PersonalDataFound) as error:
+        db.session.rollback()
+        message, field, status = _refusal(error)
+        data.pop(field, None)  # the refused value is not shown again
+        return render_template("requests/new.html", form=data, error=message, error_field=field), status
+    db.session.commit()
+    if submitted.found is None:
+        return redirect(url_for("request_pages.detail", number=submitted.request.number), 303)
+    view = request_view(db.session, submitted.request, actor=actor, roles=roles)
+    return render_template("requests/answer.html", view=view)
+
+
+@bp.get("/requests/lookup")
+@page_roles(Role.forskrivare, Role.hmc, Role.upphandlare)
+def lookup_page():
+    """Status by request number or customer order number."""
+    _actor, roles = _me()
+    text = request.args.get("q", "").strip()
+    try:
+        found = lookup(db.session, text, roles=roles) if text else None
+    except DomainError as error:
+        return _message(error)
+    return render_template("requests/lookup.html", found=found, searched=bool(text))
+
+
+@bp.get("/requests")
+@page_roles(Role.hmc, Role.forskrivare)
+def queue():
+    """HMC's queue (a prescriber's own requests): filters status, supplier, urgency, age, overdue."""
+    actor, roles = _me()
+    args = request.args
+    statuses, errors = _statuses(args.getlist("status")), []
+    supplier = args.get("supplier", "").strip().lower()
+    if supplier and supplier not in profiles():
+        errors.append("Okänd leverantör: filtret används inte.")
+        supplier = ""
+    urgency = args.get("urgency", "") if args.get("urgency", "") in URGENCY_LABELS else ""
+    age = args.get("age", type=int)
+    page = max(args.get("page", default=1, type=int) or 1, 1)
+    try:
+        found = list_requests(
+            db.session,
+            actor=actor,
+            roles=roles,
+            statuses=statuses,
+            supplier=supplier or None,
+            urgency=urgency or None,
+            min_age=age if age and age > 0 else None,
+            overdue=bool(args.get("overdue")),
+            page=page,
+            per_page=PER_PAGE,
+        )
+    except DomainError as error:
+        return _message(error)
+    views = [request_view(db.session, r, actor=actor, roles=roles) for r in found["requests"]]
+    filters = {
+        "status": [s.value for s in statuses],
+        "supplier": supplier,
+        "urgency": urgency,
+        "age": age or "",
+        "overdue": bool(args.get("overdue")),
+    }
+    return render_template(
+        "requests/queue.html",
+        found=found,
+        views=views,
+        filters=filters,
+        errors=errors,
+        overdue_days=overdue_days(),
+        statuses=list(RequestStatus),
+    ), (422 if errors else 200)
+
+
+def _statuses(values: list[str]) -> list[RequestStatus]:
+    """The chosen statuses; the open ones when none is chosen (the queue's work)."""
+    chosen = [RequestStatus(v) for v in values if v in RequestStatus.__members__]
+    if "all" in values:
+        return []
+    return chosen or list(OPEN_STATUSES)
+
+
+@bp.get("/requests/candidates")
+@page_roles(Role.hmc, Role.upphandlare)
+def candidates_page():
+    """Articles and models asked for out of assortment repeatedly."""
+    _actor, roles = _me()
+    min_count = min(max(request.args.get("min_count", default=DEFAULT_MIN_COUNT, type=int) or 1, 1), 1000)
+    months = min(max(request.args.get("months", default=DEFAULT_MONTHS, type=int) or 1, 1), 120)
+    try:
+        report = assortment_candidates(db.session, roles=roles, min_count=min_count, months=months)
+    except DomainError as error:
+        return _message(error)
+    return render_template("requests/candidates.html", report=report)
+
+
+@bp.get("/requests/<number>")
+@page_roles(Role.forskrivare, Role.hmc, Role.upphandlare)
+def detail(number: str):
+    """A request: its fields, the timeline, and the allowed steps as buttons."""
+    return _detail_page(number)
+
+
+def _detail_page(number: str, *, error: str | None = None, status: int = 200):
+    actor, roles = _me()
+    try:
+        found = get_request_for(db.session, number, roles=roles)
+    except DomainError as refused:
+        return _message(refused)
+    view = request_view(db.session, found, actor=actor, roles=roles)
+    return render_template("requests/detail.html", view=view, error=error), status
+
+
+@bp.post("/requests/<number>/actions")
+@page_roles(Role.forskrivare, Role.hmc)
+def request_action(number: str):
+    """Take the step of the pressed button; back to the request's page."""
+    actor, roles = _me()
+    form = request.form
+    fields = {name: form.get(name) or None for name in ("comment", "alternative_article_number", *APPROVE_FIELDS)}
+    fields["made_to_measure"] = form.get("made_to_measure") == "on"
+    try:
+        perform(db.session, number, form.get("action", ""), actor=actor, roles=roles, **fields)
+    except (DomainError, PersonalDataFound) as error:
+        db.session.rollback()
+        message, _field, status = _refusal(error)
+        if isinstance(error, DomainError) and error.status == 404:
+            return _message(error)
+        return _detail_page(number, error=message, status=status)
+    db.session.commit()
+    return redirect(url_for("request_pages.detail", number=number.strip().upper()), 303)
+
+
+@bp.get("/work-orders/<number>")
+@page_roles(Role.forskrivare, Role.hmc, Role.upphandlare)
+def work_order_page(number: str, *, error: str | None = None, status: int = 200):
+    """A work order: what, from whom, cost, expected dates, timeline, and its steps as buttons."""
+    _actor, roles = _me()
+    try:
+        order = get_work_order(db.session, number)
+    except DomainError as refused:
+        return _message(refused)
+    return render_template("requests/work_order.html", view=work_order_view(order, roles=roles), error=error), status
+
+
+@bp.post("/work-orders/<number>/actions")
+@page_roles(Role.hmc)
+def work_order_action(number: str):
+    """Take the work order's step of the pressed button; back to its page."""
+    actor, roles = _me()
+    try:
+        perform_work_order(
+            db.session,
+            number,
+            request.form.get("action", ""),
+            actor=actor,
+            roles=roles,
+            comment=request.form.get("comment") or None,
+        )
+    except (DomainError, PersonalDataFound) as error:
+        db.session.rollback()
+        message, _field, status = _refusal(error)
+        if isinstance(error, DomainError) and error.status == 404:
+            return _message(error)
+        return work_order_page(number, error=message, status=status)
+    db.session.commit()
+    return redirect(url_for("request_pages.work_order_page", number=number.strip().upper()), 303)
