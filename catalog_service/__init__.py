@@ -31,9 +31,11 @@ def _configure_database(app: Flask) -> None:
 
 
 def _register(app: Flask) -> None:
-    from . import errors, models
+    from . import errors, limits, logs, models
     from .extensions import api, db, migrate
 
+    logs.init_app(app)  # first, so every request gets its id before other hooks run
+    limits.register(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     models.enable_sqlite_pragmas(app)
@@ -57,6 +59,9 @@ def _register(app: Flask) -> None:
     app.register_blueprint(web_bp)
     app.jinja_env.globals.setdefault("csrf_token", lambda: "")  # replaced by the CSRF protection of the login work
     app.register_blueprint(docs_assets)
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)
     errors.register(app)
     from .cli import register_commands
 

@@ -22,6 +22,7 @@ class Defaults:
     FOUR_EYES = True  # the person who publishes must not be the one who uploaded the draft
     READER_MEMORY_MB = 2048  # address-space cap of the child process that reads a workbook
     READER_SECONDS = 600
+    READER_MAX_ROWS = 1_048_576  # rows per sheet (Excel's own maximum); more answers 422 before any row is stored
     API_TITLE = "HMC katalog- och sortimentstjänst"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -45,6 +46,7 @@ ENVIRONMENT_SETTINGS = {
     "ONWARD_DELIVERY_DAYS": int,
     "READER_MEMORY_MB": int,
     "READER_SECONDS": float,
+    "READER_MAX_ROWS": int,
     "CACHE_SECONDS": float,
     "FETCH_LOG_FLUSH_SECONDS": float,
     "FOUR_EYES": lambda raw: raw.strip().lower() in ("1", "true", "yes", "on"),

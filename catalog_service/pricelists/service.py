@@ -33,7 +33,7 @@ from importers.pricelist import (
     SheetLayout,
     read_price_list,
 )
-from importers.workbook import check_workbook
+from importers.workbook import WorkbookLimits, check_workbook
 
 from ..audit.service import record
 from ..contracts.service import active_contract, supplier_terms
@@ -87,7 +87,8 @@ def import_price_list(
     the caller commits, or rolls back (which is what ``dry_run`` callers do).
     """
     profile = profile_for(supplier)
-    check_workbook(path)
+    max_rows = _max_rows()
+    check_workbook(path, WorkbookLimits(max_rows=max_rows))
     contract = active_contract(session)
     digest = sha256_of(path)
     existing = _same_file_import(session, profile.code, digest, contract.id)
@@ -100,7 +101,8 @@ def import_price_list(
             f"{profile.name} har inga upphandlade modeller i det aktiva avtalet. Kontrollera avtalet och leverantören.",
         )
     # The reader starts now and reads while the file is stored.
-    with ChildReader(read_price_list, path, profile, tuple(profiles().values()), limits=_child_limits()) as reader:
+    others = tuple(profiles().values())
+    with ChildReader(read_price_list, path, profile, others, max_rows, limits=_child_limits()) as reader:
         draft = PriceListImport(
             supplier=profile.code,
             status=ImportStatus.draft,
@@ -135,6 +137,11 @@ def _child_limits() -> ChildLimits:
         memory_bytes=int(config.get("READER_MEMORY_MB", 2048)) * 1024 * 1024,
         seconds=float(config.get("READER_SECONDS", 600)),
     )
+
+
+def _max_rows() -> int:
+    config = current_app.config if _has_app() else {}
+    return int(config.get("READER_MAX_ROWS", WorkbookLimits.max_rows))
 
 
 def _has_app() -> bool:
