@@ -39,6 +39,7 @@ from ..audit.service import record
 from ..contracts.service import active_contract, supplier_terms
 from ..errors import Conflict, NotFound
 from ..files import sha256_of, store_source_file
+from ..locks import lock_supplier_imports
 from ..privacy.guard import describe, find_personal_data
 from ..suppliers import profile_for, profiles
 from . import store
@@ -83,12 +84,14 @@ def import_price_list(
     A byte-identical file already imported for the supplier under the active
     contract is recognised and nothing new is made (status ``unchanged``).
     Raises NotFound for an unknown supplier, Conflict without an active
-    contract, ImportFileError for a file that cannot be read. Flushes only:
+    contract, Conflict while another import of the supplier runs (on SQLite: any
+    other import), ImportFileError for a file that cannot be read. Flushes only:
     the caller commits, or rolls back (which is what ``dry_run`` callers do).
     """
     profile = profile_for(supplier)
     max_rows = _max_rows()
     check_workbook(path, WorkbookLimits(max_rows=max_rows))
+    lock_supplier_imports(session, profile.code)
     contract = active_contract(session)
     digest = sha256_of(path)
     existing = _same_file_import(session, profile.code, digest, contract.id)
