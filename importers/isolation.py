@@ -170,7 +170,9 @@ def _child_main() -> None:
                 "Ta bort innehåll utanför tabellen, eller dela upp filen i mindre filer, och försök igen."
             ),
         )
-    except Exception as exc:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a Rust panic is a BaseException: report it as well, do not die silently
         send("crash", type(exc).__name__)  # the type only: the text may quote a cell
     out.flush()
 

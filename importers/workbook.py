@@ -13,6 +13,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -204,7 +205,8 @@ def iter_sheets(path: Path, max_rows: int = WorkbookLimits.max_rows) -> Iterator
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
                 continue
             try:
-                sheet = book.get_sheet_by_name(meta.name)
+                with _reader_panic(meta.name):
+                    sheet = book.get_sheet_by_name(meta.name)
             except (python_calamine.CalamineError, ValueError) as exc:  # ZipError, XmlError are CalamineErrors
                 raise unreadable(
                     f"Bladet {meta.name!r} kan inte läsas. " + SAVE_AGAIN, sheet=meta.name, reason=_exception_name(exc)
@@ -219,19 +221,37 @@ def iter_sheets(path: Path, max_rows: int = WorkbookLimits.max_rows) -> Iterator
                     rows=height,
                     max_rows=max_rows,
                 )
-            yield meta.name, height, _rows(sheet)
+            yield meta.name, height, _rows(sheet, meta.name)
 
 
-def _rows(sheet) -> Iterator[list]:
+def _rows(sheet, name: str) -> Iterator[list]:
     start_row, start_col = sheet.start or (0, 0)
     for _ in range(start_row):
         yield []
-    if start_col:
-        padding = [""] * start_col
-        for row in sheet.iter_rows():
-            yield padding + row
-    else:
-        yield from sheet.iter_rows()
+    with _reader_panic(name):
+        if start_col:
+            padding = [""] * start_col
+            for row in sheet.iter_rows():
+                yield padding + row
+        else:
+            yield from sheet.iter_rows()
+
+
+@contextmanager
+def _reader_panic(sheet: str):
+    """calamine panics (a BaseException, not an Exception) on some impossible cells, such as a date cell
+    holding -1e308 (found by tests/fuzz): that is an unreadable workbook, not a crash."""
+    try:
+        yield
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise unreadable(
+            f"Bladet {sheet!r} har en cell som inte kan läsas, till exempel ett datum utanför Excels kalender. "
+            + SAVE_AGAIN,
+            sheet=sheet,
+            reason="calamine.PanicException",
+        ) from None
 
 
 def _exception_name(exc: BaseException) -> str:

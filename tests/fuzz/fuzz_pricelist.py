@@ -204,6 +204,14 @@ def xml_reference(xml: bytes, rng: random.Random) -> bytes:
     return _replace_one(rb' (?:r|ref)="([^"]*)"', xml, rng, lambda m: rng.choice(references))
 
 
+EXTREME_VALUES = [*INTERESTING_NUMBERS, b"-1e308", b"1e-308", b"2958466", b"-693594", b"1.5", b"-0.5", b"inf", b"x"]
+
+
+def xml_value(xml: bytes, rng: random.Random) -> bytes:
+    """An extreme number in a cell value: dates, prices and classes all come from ``<v>``."""
+    return _replace_one(rb"<v>([^<]*)</v>", xml, rng, lambda m: rng.choice(EXTREME_VALUES))
+
+
 def xml_text(xml: bytes, rng: random.Random) -> bytes:
     return _replace_one(rb"<(?:t|v|f)(?: [^>]*)?>([^<]*)<", xml, rng, lambda m: rng.choice(INTERESTING_TEXT))
 
@@ -230,7 +238,7 @@ def xml_insert(xml: bytes, rng: random.Random) -> bytes:
 
 
 MUTATIONS = [flip_bytes, cut_or_splice, mutate_entry_list, mutate_xml, mutate_xml, mutate_xml, mutate_xml]
-XML_MUTATIONS = [xml_number, xml_cell_type, xml_reference, xml_text, xml_splice, xml_insert]
+XML_MUTATIONS = [xml_number, xml_cell_type, xml_reference, xml_text, xml_value, xml_value, xml_splice, xml_insert]
 
 
 # --- the importer under test ------------------------------------------------------------------------
@@ -276,9 +284,7 @@ class Importer:
             try:
                 result = import_price_list(self.db.session, path, SUPPLIER, actor="fuzz", dry_run=True)
             except ImportFileError as error:
-                if error.details.get("unexpected"):
-                    raise AssertionError(f"the reader child raised {error.details.get('reason')}") from None
-                return f"import:{error.kind}"
+                return _classified(error)
             except (DomainError, PersonalDataFound) as error:
                 return f"import:{type(error).__name__}"
             finally:
@@ -286,6 +292,19 @@ class Importer:
                 self.db.session.remove()
         assert result.data_rows == result.allowed + sum(result.excluded.values()), "counts do not add up"
         return "accepted"
+
+
+def _classified(error: ImportFileError) -> str:
+    """A clean refusal's outcome name; raises for a reader child that failed in an unforeseen way."""
+    details = error.details
+    if details.get("unexpected"):
+        raise AssertionError(f"the reader child raised {details.get('reason')}")
+    code = details.get("exit_code")
+    if code is not None and code >= 0:  # no signal: Python itself ended the child on an uncaught exception
+        raise AssertionError(f"the reader child died with exit code {code}")
+    if code is not None:  # killed by a signal: calamine aborted, or the memory or time cap struck
+        return f"import:reader-killed({code})"
+    return f"import:{error.kind}" + (f":{details['reason']}" if "reason" in details else "")
 
 
 def fuzz(seconds: float, seed: int, crashes: Path | None, importer: Importer, seeds: list[bytes], folder: Path):
