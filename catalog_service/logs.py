@@ -41,7 +41,7 @@ class JsonLines(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or current_request_id(),
+            "request_id": getattr(record, "request_id", None),
         }
         line.update(getattr(record, "fields", {}))
         if record.exc_info:
@@ -59,8 +59,23 @@ def current_request_id() -> str | None:
     return None
 
 
+def _stamp_request_id(make_record):
+    """A record factory that notes the request id when the record is made (formatting may come later)."""
+
+    def make(*args, **kwargs):
+        record = make_record(*args, **kwargs)
+        record.request_id = current_request_id()
+        return record
+
+    make.stamps_request_id = True
+    return make
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     """Send every logger's records to stderr as JSON lines (idempotent)."""
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "stamps_request_id", False):
+        logging.setLogRecordFactory(_stamp_request_id(factory))
     root = logging.getLogger()
     if not any(isinstance(handler, _JsonHandler) for handler in root.handlers):
         handler = _JsonHandler(sys.stderr)
@@ -92,8 +107,9 @@ def _start() -> None:
 
 
 def _finish(response):
-    request_id = g.get("request_id") or request_id_from(None)  # a request refused before _start ran
-    response.headers[REQUEST_ID_HEADER] = request_id
+    if not g.get("request_id"):  # a request refused before _start ran
+        g.request_id = request_id_from(None)
+    response.headers[REQUEST_ID_HEADER] = g.request_id
     started = g.get("request_started")
     duration = round((time.perf_counter() - started) * 1000, 2) if started is not None else None
     fields = {
@@ -102,7 +118,7 @@ def _finish(response):
         "status": response.status_code,
         "duration_ms": duration,
     }
-    access_log.info("request", extra={"fields": fields, "request_id": request_id})
+    access_log.info("request", extra={"fields": fields})
     return response
 
 

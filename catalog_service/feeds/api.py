@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -142,8 +144,20 @@ def feed(supplier):
     return response
 
 
+def caller_first(view):
+    """Authenticate before the query is parsed, so a caller without a token learns nothing but 401."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        current_caller()
+        return view(*args, **kwargs)
+
+    return checked
+
+
 @blp.route("/<supplier>/changes")
 class FeedChanges(MethodView):
+    @caller_first
     @blp.arguments(ChangesQuerySchema, location="query")
     @blp.response(200, ChangesSchema)
     def get(self, query, supplier):
