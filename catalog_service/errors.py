@@ -11,6 +11,7 @@ import sqlite3
 
 import psycopg
 from flask import Flask, jsonify
+from marshmallow import Schema, fields
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
@@ -58,6 +59,18 @@ DATABASE_UNAVAILABLE = (
 RETRY_AFTER_SECONDS = 5
 
 IMPORT_FILE_STATUS = {"unsupported": 415, "unreadable": 422, "wrong_supplier": 422, "personal_data": 422}
+
+
+class ErrorSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "a stable code, e.g. import_in_progress"})
+    message = fields.String(required=True, metadata={"description": "what went wrong and what to do, in Swedish"})
+    details = fields.Raw(allow_none=True, metadata={"description": "JSON details: where, limits, counts; or null"})
+
+
+class ErrorResponseSchema(Schema):
+    """The one error shape of the API, as the OpenAPI document describes every error response."""
+
+    error = fields.Nested(ErrorSchema, required=True)
 
 
 def error_body(code: str, message: str, details=None) -> dict:

@@ -20,6 +20,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class CatalogApi(Api):
+    """flask-smorest's Api, documenting our error shape rather than its own for every error response."""
+
+    @property
+    def ERROR_SCHEMA(self):  # flask-smorest's attribute name
+        from .errors import ErrorResponseSchema
+
+        return ErrorResponseSchema
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-api = Api()
+api = CatalogApi()

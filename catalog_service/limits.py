@@ -9,14 +9,29 @@ Authorization header far longer than any token this service gives out.
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
+from werkzeug.routing import IntegerConverter
 
 from .errors import error_body
 
+MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite cannot even bind a Python int past 2**63
 MAX_HEADER_BYTES = 8190  # gunicorn's limit_request_field_size default
 MAX_AUTHORIZATION_BYTES = 1024  # a bearer token here is 43 characters; leave room for other schemes
 
 
+class BoundedInt(IntegerConverter):
+    """``<int:…>`` in every route: a number past the database's integer is 404, not an overflow (500).
+
+    Found by schemathesis: /api/v1/pricelists/99999999999999999999 raised OverflowError on SQLite.
+    """
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def register(app: Flask) -> None:
+    """Before any blueprint is registered: bounded ``int`` routes, and the header check."""
+    app.url_map.converters["int"] = BoundedInt
     app.before_request(refuse_oversized_headers)
 
 

@@ -7,7 +7,7 @@ from functools import wraps
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from exports.registry import FORMATS, format_for_media_type
 
@@ -28,7 +28,11 @@ class NotAcceptable(DomainError):
 
 
 class ChangesQuerySchema(Schema):
-    since = fields.Integer(required=True, metadata={"description": "a published version number"})
+    since = fields.Integer(
+        required=True,
+        validate=validate.Range(min=-(2**31), max=2**31 - 1),
+        metadata={"description": "a published version number"},
+    )
 
 
 class ChangesSchema(Schema):
