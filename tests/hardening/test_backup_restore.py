@@ -33,9 +33,10 @@ def _feeds(app, tokens: dict[str, str]) -> dict:
 
 def _backup_and_restore_sqlite(source_url: str, folder) -> str:
     source = make_url(source_url).database
-    target = folder / "aterstalld.sqlite3"
-    if shutil.which("sqlite3"):
-        subprocess.run(["sqlite3", source, f".backup '{target}'"], check=True, capture_output=True)
+    backup, target = folder / "backup.sqlite3", folder / "aterstalld.sqlite3"
+    if shutil.which("sqlite3"):  # as the README says: .backup of the live file, .restore into another
+        subprocess.run(["sqlite3", source, f".backup '{backup}'"], check=True, capture_output=True)
+        subprocess.run(["sqlite3", str(target), f".restore '{backup}'"], check=True, capture_output=True)
     else:  # the same online backup through Python's driver
         with sqlite3.connect(source) as live, sqlite3.connect(target) as copy:
             live.backup(copy)
