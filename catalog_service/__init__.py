@@ -67,9 +67,11 @@ def _api_client() -> str:
 
 
 def _register(app: Flask) -> None:
-    from . import errors, models
+    from . import errors, limits, logs, models
     from .extensions import api, csrf, db, limiter, migrate
 
+    logs.init_app(app)  # first, so every request gets its id before other hooks run
+    limits.register(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     models.enable_sqlite_pragmas(app)
@@ -105,6 +107,9 @@ def _register(app: Flask) -> None:
     app.register_blueprint(stock_pages)
     app.register_blueprint(requests_pages)
     app.register_blueprint(docs_assets)
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)
     errors.register(app)
     from .cli import register_commands
 

@@ -26,6 +26,7 @@ class Defaults:
     FOUR_EYES = True  # the person who publishes must not be the one who uploaded the draft
     READER_MEMORY_MB = 2048  # address-space cap of the child process that reads a workbook
     READER_SECONDS = 600
+    READER_MAX_ROWS = 1_048_576  # rows per sheet (Excel's own maximum); more answers 422 before any row is stored
     API_TITLE = "HMC katalog- och sortimentstjänst"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -48,7 +49,7 @@ class Defaults:
     WTF_CSRF_SSL_STRICT = False  # the Referer check breaks behind TLS-terminating proxies; SameSite covers it
     # Rate limits (Flask-Limiter). memory:// is per process; several servers share redis://host:6379.
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False  # Retry-After goes on 429 answers only (errors.py), not on every answer
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"  # per client address and user name
     API_RATE_LIMIT = "120 per minute"  # per token (e-shops poll; a burst beyond this gets 429)
     IMPORT_JOB_STALE_SECONDS = 60  # a background import with no sign of life for this long has died
@@ -71,6 +72,7 @@ ENVIRONMENT_SETTINGS = {
     "REQUEST_OVERDUE_WORKING_DAYS": int,
     "READER_MEMORY_MB": int,
     "READER_SECONDS": float,
+    "READER_MAX_ROWS": int,
     "CACHE_SECONDS": float,
     "FETCH_LOG_FLUSH_SECONDS": float,
     "FOUR_EYES": _flag,

@@ -6,7 +6,13 @@ maps to one HTTP status here; views never build error responses themselves.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
+import psycopg
 from flask import Flask, jsonify, render_template, request
+from marshmallow import Schema, fields
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from importers.errors import ImportFileError
@@ -42,7 +48,35 @@ class Invalid(DomainError):
     status = 422
 
 
+log = logging.getLogger(__name__)
+
+# A database that cannot be reached, dropped the connection, is locked by another writer or ran out of
+# pool connections: the request may succeed a moment later, so 503 with Retry-After, never a 500.
+# The bulk writers use the driver directly, so its own error classes are listed beside SQLAlchemy's.
+DATABASE_UNAVAILABLE = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    sa_exc.DisconnectionError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    sqlite3.OperationalError,
+)
+RETRY_AFTER_SECONDS = 5
+
 IMPORT_FILE_STATUS = {"unsupported": 415, "unreadable": 422, "wrong_supplier": 422, "personal_data": 422}
+
+
+class ErrorSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "a stable code, e.g. import_in_progress"})
+    message = fields.String(required=True, metadata={"description": "what went wrong and what to do, in Swedish"})
+    details = fields.Raw(allow_none=True, metadata={"description": "JSON details: where, limits, counts; or null"})
+
+
+class ErrorResponseSchema(Schema):
+    """The one error shape of the API, as the OpenAPI document describes every error response."""
+
+    error = fields.Nested(ErrorSchema, required=True)
 
 
 def error_body(code: str, message: str, details=None) -> dict:
@@ -74,17 +108,54 @@ def register(app: Flask) -> None:
         details = {"field": error.field, "kinds": list(error.kinds)}
         return jsonify(error_body("personal_data", str(error), details)), 422
 
-    @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):
-        details = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
-        code = (error.name or "error").lower().replace(" ", "_")
-        message = _swedish(error)
-        if error.code == 413:
-            message, details = _too_large(app)
-        if _is_page():
-            return _page(error.code, message, headers=error.get_headers())
-        response = jsonify(error_body(code, message, details))
-        return response, error.code
+    for error_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_class, _database_unavailable)
+
+    app.register_error_handler(HTTPException, lambda error: _http_error(app, error))
+
+
+def _http_error(app: Flask, error: HTTPException):
+    details = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+    code = (error.name or "error").lower().replace(" ", "_")
+    message = _swedish(error)
+    if error.code == 413:
+        message, details = _too_large(app)
+    headers = error.get_headers()
+    if error.code == 429:
+        headers.append(("Retry-After", _retry_after()))
+    if _is_page():
+        return _page(error.code, message, headers=headers)
+    response = jsonify(error_body(code, message, details))
+    for name, value in headers:  # Allow on 405, WWW-Authenticate, Retry-After …
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, error.code
+
+
+def _database_unavailable(error: Exception):
+    """503: the transaction is rolled back, so nothing of the request was written."""
+    from .extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: there is nothing to roll back on it
+        log.debug("rollback after a database error failed", exc_info=True)
+    # The class only: a driver's message can quote the statement's parameters, which may be anyone's text.
+    log.warning("database unavailable: %s", type(error).__name__)
+    body = error_body("database_unavailable", "Databasen är inte tillgänglig just nu. Försök igen om en stund.")
+    response = jsonify(body)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response, 503
+
+
+def _retry_after() -> str:
+    """Seconds until the breached rate limit's window resets (at least 1)."""
+    import time
+
+    from .extensions import limiter
+
+    current = limiter.current_limit
+    return str(max(int(current.reset_at - time.time()), 1)) if current else "60"
 
 
 def _is_page() -> bool:
@@ -118,6 +189,8 @@ def _swedish(error: HTTPException) -> str:
         413: "Filen är för stor.",
         415: "Filformatet stöds inte.",
         422: "Uppgifterna kunde inte behandlas.",
+        431: "Ett huvud i begäran är för stort.",
+        503: "Tjänsten är inte tillgänglig just nu. Försök igen om en stund.",
     }
     return messages.get(error.code, error.description or "Fel.")
 

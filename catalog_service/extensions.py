@@ -23,9 +23,28 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class CatalogApi(Api):
+    """flask-smorest's Api, documenting our error shape rather than its own for every error response."""
+
+    @property
+    def ERROR_SCHEMA(self):  # flask-smorest's attribute name
+        from .errors import ErrorResponseSchema
+
+        return ErrorResponseSchema
+
+    def init_app(self, app, *, spec_kwargs=None):
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        # Every operation takes a bearer token (a person's or an e-shop's), or a logged-in page session.
+        self.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+        self.spec.components.security_scheme(
+            "session", {"type": "apiKey", "in": "cookie", "name": app.config.get("SESSION_COOKIE_NAME", "session")}
+        )
+        self.spec.options["security"] = [{"bearerAuth": []}, {"session": []}]
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-api = Api()
+api = CatalogApi()
 csrf = CSRFProtect()
 # No default limits: each limited view says its own (login, the API); storage from RATELIMIT_STORAGE_URI.
 limiter = Limiter(key_func=get_remote_address)

@@ -44,9 +44,15 @@ def store_source_file(session: Session, path: Path, digest: str, filename: str |
 
 
 def safe_name(name: str, *, fallback: str) -> str:
-    """A file name for display only: no folders, control or bidi characters, no personal data."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(c for c in base if c.isprintable() and c not in BIDI_CONTROLS)
-    if not cleaned.strip() or find_personal_data(cleaned):
+    """A file name for display only; ``fallback`` (a generated name) for any name that tries something.
+
+    Folders are dropped (a browser may send ``C:\\Users\\…\\lista.xlsx``); a name that
+    still holds a control character (NUL …), a bidirectional override (U+202E makes
+    the rest of a name read backwards: ``.exe`` can pose as ``.xlsx``), only dots,
+    or personal data is replaced whole rather than repaired: nothing of it is kept.
+    """
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].lstrip(" .")  # no hidden or dot-dot names either
+    tampered = any(not c.isprintable() or c in BIDI_CONTROLS for c in base)
+    if tampered or not base.strip() or find_personal_data(base):
         return fallback
-    return cleaned[:200]
+    return base[:200]

@@ -13,9 +13,12 @@ not re-import the parent's ``__main__``. Messages are pickles on its stdout.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import logging
 import os
 import pickle
 import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -23,6 +26,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .errors import ImportFileError, unreadable
+
+log = logging.getLogger(__name__)
+PARENT_VARIABLE = "IMPORTERS_READER_PARENT"
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,11 @@ class ChildReader:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+            env={
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+                PARENT_VARIABLE: str(os.getpid()),
+            },
         )
         self.timed_out = threading.Event()
         self.timer = threading.Timer(limits.seconds, self._expire)
@@ -114,14 +124,29 @@ def _receive(process, timed_out: threading.Event) -> Iterator:
             return
         elif kind == "error":
             raise payload
-        else:
+        else:  # the reader raised something unforeseen: a bug to fix (the fuzzer looks for ``unexpected``)
+            log.warning("the reader child raised %s", str(payload)[:100])
             raise unreadable(
                 "Arbetsboken kunde inte läsas. Öppna filen i Excel, spara den på nytt som .xlsx och försök igen.",
                 reason=str(payload)[:100],
+                unexpected=True,
             )
 
 
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this child when the importing process dies (SIGKILL leaves it no time to)."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
 def _child_main() -> None:
+    _die_with_parent(int(os.environ.get(PARENT_VARIABLE, os.getppid())))
     target, args, memory_bytes = pickle.load(sys.stdin.buffer)
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -145,7 +170,9 @@ def _child_main() -> None:
                 "Ta bort innehåll utanför tabellen, eller dela upp filen i mindre filer, och försök igen."
             ),
         )
-    except Exception as exc:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a Rust panic is a BaseException: report it as well, do not die silently
         send("crash", type(exc).__name__)  # the type only: the text may quote a cell
     out.flush()
 

@@ -10,6 +10,7 @@ that cannot be read (``problem``), in the order the verdict rules need.
 from __future__ import annotations
 
 import marshal
+import re
 import resource
 from collections import Counter
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from typing import NamedTuple
 from . import values
 from .errors import ImportFileError, unreadable
 from .profiles import COLOUR_FIELDS, REQUIRED_FIELDS, SupplierProfile, header_key
-from .workbook import iter_sheets
+from .workbook import WorkbookLimits, column_letter, iter_sheets
 
 BATCH_SIZE = 5000
 # Field names as people read them, in messages.
@@ -156,18 +157,24 @@ class ReadSummary:
     peak_rss_mb: float = 0.0  # of the process that read the file
 
 
-def read_price_list(path: Path, profile: SupplierProfile, others: tuple[SupplierProfile, ...] = ()) -> Iterator:
+def read_price_list(
+    path: Path,
+    profile: SupplierProfile,
+    others: tuple[SupplierProfile, ...] = (),
+    max_rows: int = WorkbookLimits.max_rows,
+) -> Iterator:
     """Yield SheetLayout, RowBatches (of ParsedRow-ordered tuples), then one ReadSummary.
 
     Raises ImportFileError when a sheet has a header missing a required column,
-    when no sheet has a header, or when the headers fit another supplier's
-    profile better than ``profile`` (kind ``wrong_supplier``).
+    when no sheet has a header, when the headers fit another supplier's
+    profile better than ``profile`` (kind ``wrong_supplier``), when a sheet has
+    more than ``max_rows`` rows, or when a text cell holds a control character.
     """
     summary = ReadSummary()
     state = _RowState()
     found_header = False
     incomplete: ImportFileError | None = None
-    for sheet_name, height, rows in iter_sheets(path):
+    for sheet_name, height, rows in iter_sheets(path, max_rows):
         layout = _find_header(sheet_name, height, rows, profile, others)
         if isinstance(layout, ImportFileError):
             incomplete = incomplete or layout
@@ -314,12 +321,63 @@ def _parse_sheet(layout, rows, state, summary) -> Iterator[list[ParsedRow]]:
             continue
         batch.append(parse(row, number))
         if len(batch) >= BATCH_SIZE:
+            refuse_control_characters(batch, layout)
             summary.data_rows += len(batch)
             yield RowBatch.of(batch)
             batch = []
     if batch:
+        refuse_control_characters(batch, layout)
         summary.data_rows += len(batch)
         yield RowBatch.of(batch)
+
+
+# C0 and C1 control characters other than tab, line feed and carriage return (which Excel itself writes
+# in wrapped cells), and the bidirectional overrides and isolates that make text display other than it reads.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_TEXT_POSITIONS = {
+    ARTICLE_NUMBER: "article_number",
+    GTIN: "gtin",
+    MODEL: "model",
+    NAME: "name",
+    GARMENT_TYPE: "garment_type",
+    SIZE: "size",
+    LENGTH: "length",
+    COLOUR: "colour",
+    COLOUR_CODE: "colour_code",
+}
+_pick_text_cells = itemgetter(*_TEXT_POSITIONS)
+
+
+def refuse_control_characters(batch: list[tuple], layout: SheetLayout) -> None:
+    """Raise ImportFileError naming the first cell of the batch whose text holds a control character.
+
+    The batch's distinct texts are searched at once (C speed); rows are looked
+    at one by one only when there is a hit, to say where.
+    """
+    texts = set().union(*map(_pick_text_cells, batch))
+    texts.discard(None)
+    if not CONTROL_CHARACTERS.search("\n".join(texts)):
+        return
+    for row in batch:
+        for position, field_name in _TEXT_POSITIONS.items():
+            found = CONTROL_CHARACTERS.search(row[position] or "")
+            if found:
+                raise _control_character_error(layout, row[ROW], field_name, found.group())
+
+
+def _control_character_error(layout: SheetLayout, number: int, field_name: str, character: str) -> ImportFileError:
+    column = layout.columns.get(field_name, field_name)
+    cell = f"{column_letter(layout.indexes[field_name])}{number}"
+    code = f"U+{ord(character):04X}"
+    return unreadable(
+        f"Flik {layout.name!r} rad {number} kolumn {column!r} (cell {cell}) innehåller ett osynligt "
+        f"styrtecken ({code}). Ta bort tecknet i Excel, spara filen igen och ladda upp den på nytt.",
+        sheet=layout.name,
+        row=number,
+        column=column,
+        cell=cell,
+        character=code,
+    )
 
 
 def _is_filled(value) -> bool:

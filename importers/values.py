@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 EXCEL_EPOCH = date(1899, 12, 30)
+FIRST_EXCEL_DAY = date(1900, 1, 1)
 _WHITESPACE = re.compile(r"\s+")
 _CURRENCY = re.compile(r"(?i)\s*(?:kr\.?|sek|:-)\s*$|^\s*(?:sek|kr)\s*")
 _CLASS = re.compile(r"(?i)^(?:ccl|kkl|kl|k|class|klasse|klass|kompressionsklass(?:e)?)?\s*\.?\s*([1-4])(?:[.,]0+)?$")
@@ -167,16 +168,19 @@ def date_value(value) -> date | None:
     """A date from an Excel date, an Excel serial number or ISO text; None when empty."""
     if is_empty(value):
         return None
+    if isinstance(value, str):
+        value = _date_text(value.strip())
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
+        # Excel's calendar starts on 1900-01-01; the reader turns a damaged date cell (NaN) into 1899-12-30.
+        if value < FIRST_EXCEL_DAY:
+            raise ValueProblem("date is before Excel's first day")
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2958466:  # Excel's last day is 9999-12-31
             return EXCEL_EPOCH + timedelta(days=int(value))
         raise ValueProblem("date is not a valid Excel date")
-    if isinstance(value, str):
-        return _date_text(value.strip())
     raise ValueProblem("date cannot be read")
 
 

@@ -13,6 +13,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +103,7 @@ def _check_archive(archive: zipfile.ZipFile, limits: WorkbookLimits) -> None:
     if any(n.startswith("xl/externalLinks/") for n in names):
         raise unsupported("Arbetsboken har externa länkar. Spara den med värden i stället för länkar.")
     _check_dimensions(archive, entries, limits)
+    _check_xml_prologs(archive, entries)
 
 
 def _is_macro_enabled(archive: zipfile.ZipFile) -> bool:
@@ -135,6 +137,36 @@ def _check_dimensions(archive: zipfile.ZipFile, entries, limits: WorkbookLimits)
             )
 
 
+# Parts that are XML in an .xlsx package. OOXML forbids a DTD in any of them (ECMA-376 part 2, 8.1.4),
+# so a DOCTYPE or ENTITY declaration is a billion-laughs or external-entity attempt, refused unparsed.
+XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
+PROLOG_BYTES = 65536
+_DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_:]")
+
+
+def _check_xml_prologs(archive: zipfile.ZipFile, entries) -> None:
+    """Refuse XML parts with a document type or entity declarations (read only the part's head)."""
+    for entry in entries:
+        if not entry.filename.lower().endswith(XML_PART_SUFFIXES):
+            continue
+        with archive.open(entry) as stream:
+            head = _as_utf8(stream.read(PROLOG_BYTES))
+        if _DECLARATION.search(head) or (len(head) >= PROLOG_BYTES and not _FIRST_ELEMENT.search(head)):
+            raise unreadable(
+                "Filen innehåller otillåtna XML-deklarationer (DTD eller entiteter) och läses inte. " + ASK_SUPPLIER,
+                part=entry.filename,
+            )
+
+
+def _as_utf8(head: bytes) -> bytes:
+    """The head of an XML part as UTF-8, whether the part is written in UTF-8 or UTF-16 (as XML allows)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]:
+        little = head[:2] == b"\xff\xfe" or head[1:2] == b"\x00"
+        return head.decode("utf-16-le" if little else "utf-16-be", errors="ignore").encode("utf-8")
+    return head
+
+
 def column_number(letters: str) -> int:
     """Excel column letters to a 1-based number: A → 1, XFD → 16384."""
     number = 0
@@ -153,13 +185,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def iter_sheets(path: Path) -> Iterator[tuple[str, int, Iterator[list]]]:
+def iter_sheets(path: Path, max_rows: int = WorkbookLimits.max_rows) -> Iterator[tuple[str, int, Iterator[list]]]:
     """Yield (sheet name, number of rows, rows) for each worksheet, left to right.
 
     Rows are lists of cell values (``''`` for empty cells, floats for numbers,
     dates for date cells); formula cells give their cached value. Row i of the
     iterator is Excel row ``start_row + i`` where ``start_row`` is 1 here,
-    because leading empty rows are padded.
+    because leading empty rows are padded. A sheet of more than ``max_rows``
+    rows (its ``<dimension>`` was missing or lied) raises ImportFileError.
     """
     try:
         book = python_calamine.load_workbook(str(path))
@@ -172,25 +205,53 @@ def iter_sheets(path: Path) -> Iterator[tuple[str, int, Iterator[list]]]:
             if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
                 continue
             try:
-                sheet = book.get_sheet_by_name(meta.name)
+                with _reader_panic(meta.name):
+                    sheet = book.get_sheet_by_name(meta.name)
             except (python_calamine.CalamineError, ValueError) as exc:  # ZipError, XmlError are CalamineErrors
                 raise unreadable(
                     f"Bladet {meta.name!r} kan inte läsas. " + SAVE_AGAIN, sheet=meta.name, reason=_exception_name(exc)
                 ) from None
             start_row = (sheet.start or (0, 0))[0]
-            yield meta.name, start_row + sheet.height, _rows(sheet)
+            height = start_row + sheet.height
+            if height > max_rows:
+                raise unreadable(
+                    f"Bladet {meta.name!r} har för många rader ({height}): högst {max_rows} rader läses. "
+                    "Ta bort tomma rader efter tabellen, eller dela upp listan i flera filer, och spara filen igen.",
+                    sheet=meta.name,
+                    rows=height,
+                    max_rows=max_rows,
+                )
+            yield meta.name, height, _rows(sheet, meta.name)
 
 
-def _rows(sheet) -> Iterator[list]:
+def _rows(sheet, name: str) -> Iterator[list]:
     start_row, start_col = sheet.start or (0, 0)
     for _ in range(start_row):
         yield []
-    if start_col:
-        padding = [""] * start_col
-        for row in sheet.iter_rows():
-            yield padding + row
-    else:
-        yield from sheet.iter_rows()
+    with _reader_panic(name):
+        if start_col:
+            padding = [""] * start_col
+            for row in sheet.iter_rows():
+                yield padding + row
+        else:
+            yield from sheet.iter_rows()
+
+
+@contextmanager
+def _reader_panic(sheet: str):
+    """calamine panics (a BaseException, not an Exception) on some impossible cells, such as a date cell
+    holding -1e308 (found by tests/fuzz): that is an unreadable workbook, not a crash."""
+    try:
+        yield
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise unreadable(
+            f"Bladet {sheet!r} har en cell som inte kan läsas, till exempel ett datum utanför Excels kalender. "
+            + SAVE_AGAIN,
+            sheet=sheet,
+            reason="calamine.PanicException",
+        ) from None
 
 
 def _exception_name(exc: BaseException) -> str:

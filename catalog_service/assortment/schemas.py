@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class VersionSchema(Schema):
@@ -20,7 +20,7 @@ class PublishSchema(Schema):
 
 
 class RollbackSchema(Schema):
-    to_version = fields.Integer(required=True)
+    to_version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     reason = fields.String(required=True)
 
 

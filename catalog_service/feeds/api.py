@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from exports.registry import FORMATS, format_for_media_type
 
@@ -26,7 +28,11 @@ class NotAcceptable(DomainError):
 
 
 class ChangesQuerySchema(Schema):
-    since = fields.Integer(required=True, metadata={"description": "a published version number"})
+    since = fields.Integer(
+        required=True,
+        validate=validate.Range(min=-(2**31), max=2**31 - 1),
+        metadata={"description": "a published version number"},
+    )
 
 
 class ChangesSchema(Schema):
@@ -142,8 +148,20 @@ def feed(supplier):
     return response
 
 
+def caller_first(view):
+    """Authenticate before the query is parsed, so a caller without a token learns nothing but 401."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        current_caller()
+        return view(*args, **kwargs)
+
+    return checked
+
+
 @blp.route("/<supplier>/changes")
 class FeedChanges(MethodView):
+    @caller_first
     @blp.arguments(ChangesQuerySchema, location="query")
     @blp.response(200, ChangesSchema)
     def get(self, query, supplier):

@@ -28,12 +28,18 @@ from .service import find_orders, import_orders, line_view
 blp = Blueprint("orders", __name__, url_prefix="/api/v1/orders", description="Orderhistorik (kundordernummer)")
 
 
+# A refused file answers 422 with its summary; a request that is not a file upload, with the error shape.
+REFUSED_OR_INVALID = {
+    "oneOf": [{"$ref": "#/components/schemas/OrderImportSummary"}, {"$ref": "#/components/schemas/ErrorResponse"}]
+}
+
+
 @blp.route("/imports")
 class OrderImports(MethodView):
     @require_roles(Role.hmc)
     @blp.arguments(OrderFileSchema, location="files")
     @blp.response(201, OrderImportSummarySchema)
-    @blp.alt_response(422, schema=OrderImportSummarySchema, description="refused: personal data or bad lines")
+    @blp.alt_response(422, schema=REFUSED_OR_INVALID, description="refused (a summary), or a request without a file")
     def post(self, files):
         """Import WebSesam order lines; a file with personal data anywhere is refused whole."""
         upload = files["file"]

@@ -33,7 +33,7 @@ class OrderQuerySchema(Schema):
     kundordernummer = fields.String(metadata={"description": "exact customer order number"})
     from_ = fields.Date(data_key="from")
     to = fields.Date()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 

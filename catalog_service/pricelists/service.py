@@ -33,12 +33,13 @@ from importers.pricelist import (
     SheetLayout,
     read_price_list,
 )
-from importers.workbook import check_workbook
+from importers.workbook import WorkbookLimits, check_workbook
 
 from ..audit.service import record
 from ..contracts.service import active_contract, supplier_terms
 from ..errors import Conflict, NotFound
 from ..files import sha256_of, store_source_file
+from ..locks import lock_supplier_imports
 from ..privacy.guard import describe, find_personal_data
 from ..suppliers import profile_for, profiles
 from . import store
@@ -83,11 +84,14 @@ def import_price_list(
     A byte-identical file already imported for the supplier under the active
     contract is recognised and nothing new is made (status ``unchanged``).
     Raises NotFound for an unknown supplier, Conflict without an active
-    contract, ImportFileError for a file that cannot be read. Flushes only:
+    contract, Conflict while another import of the supplier runs (on SQLite: any
+    other import), ImportFileError for a file that cannot be read. Flushes only:
     the caller commits, or rolls back (which is what ``dry_run`` callers do).
     """
     profile = profile_for(supplier)
-    check_workbook(path)
+    max_rows = _max_rows()
+    check_workbook(path, WorkbookLimits(max_rows=max_rows))
+    lock_supplier_imports(session, profile.code)
     contract = active_contract(session)
     digest = sha256_of(path)
     existing = _same_file_import(session, profile.code, digest, contract.id)
@@ -100,7 +104,8 @@ def import_price_list(
             f"{profile.name} har inga upphandlade modeller i det aktiva avtalet. Kontrollera avtalet och leverantören.",
         )
     # The reader starts now and reads while the file is stored.
-    with ChildReader(read_price_list, path, profile, tuple(profiles().values()), limits=_child_limits()) as reader:
+    others = tuple(profiles().values())
+    with ChildReader(read_price_list, path, profile, others, max_rows, limits=_child_limits()) as reader:
         draft = PriceListImport(
             supplier=profile.code,
             status=ImportStatus.draft,
@@ -135,6 +140,11 @@ def _child_limits() -> ChildLimits:
         memory_bytes=int(config.get("READER_MEMORY_MB", 2048)) * 1024 * 1024,
         seconds=float(config.get("READER_SECONDS", 600)),
     )
+
+
+def _max_rows() -> int:
+    config = current_app.config if _has_app() else {}
+    return int(config.get("READER_MAX_ROWS", WorkbookLimits.max_rows))
 
 
 def _has_app() -> bool:

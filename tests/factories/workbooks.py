@@ -307,6 +307,74 @@ def external_link_workbook(directory: Path, *, name: str = "extern-lank.xlsx") -
     return _write(directory, name, _rewrite_zip(_small_bytes(), change=change, add=_external_link_parts()))
 
 
+BILLION_LAUGHS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<!DOCTYPE sst [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (level, (b"&lol%d;" % (level - 1) if level > 1 else b"&lol;") * 10)
+        for level in range(1, 10)
+    )
+    + b"]>\n"
+)
+
+
+def billion_laughs_workbook(directory: Path, *, name: str = "miljard-skratt.xlsx") -> Path:
+    """A small price list whose shared strings declare nine levels of nested entities and use the last one."""
+    return _write(directory, name, _with_doctype(BILLION_LAUGHS, b"&lol9;"))
+
+
+def external_entity_workbook(directory: Path, target: Path, *, name: str = "extern-entitet.xlsx") -> Path:
+    """A small price list whose product name is an external entity pointing at ``target`` (a local file)."""
+    doctype = b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE sst [<!ENTITY xxe SYSTEM "file://%s">]>\n' % (
+        str(target).encode()
+    )
+    return _write(directory, name, _with_doctype(doctype, b"&xxe;"))
+
+
+def utf16_doctype_workbook(directory: Path, *, name: str = "utf16-dtd.xlsx") -> Path:
+    """A small price list whose ``[Content_Types].xml`` is UTF-16 with a DOCTYPE (the check must decode it)."""
+
+    def to_utf16(xml: bytes) -> bytes:
+        body = re.sub(rb"^<\?xml[^>]*\?>", b"", xml.lstrip())
+        text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE Types [<!ENTITY x "y">]>' + body.decode()
+        return b"\xff\xfe" + text.encode("utf-16-le")
+
+    return _write(directory, name, _rewrite_zip(_small_bytes(), change={"[Content_Types].xml": to_utf16}))
+
+
+def _with_doctype(doctype: bytes, entity: bytes) -> bytes:
+    """The small price list with ``doctype`` before its shared strings and ``entity`` as the first product name."""
+
+    def change(xml: bytes) -> bytes:
+        body = re.sub(rb"^<\?xml[^>]*\?>\s*", b"", xml.lstrip())
+        return doctype + body.replace(b"<t>Sol</t>", b"<t>" + entity + b"</t>", 1)
+
+    return _rewrite_zip(_small_bytes(), change={"xl/sharedStrings.xml": change})
+
+
+def rows_beyond_excel_workbook(directory: Path, *, name: str = "for-manga-rader.xlsx", row: int = 1_048_577) -> Path:
+    """A small price list with one more row at ``row`` (past Excel's last row), under a modest ``<dimension>``."""
+
+    def add_row(xml: bytes) -> bytes:
+        xml = re.sub(rb"<dimension [^>]*/>", b'<dimension ref="A1:J7"/>', xml)
+        far = (
+            b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>MD9</t></is></c>'
+            b'<c r="B%d" t="inlineStr"><is><t>x</t></is></c></row>' % (row, row, row)
+        )
+        return xml.replace(b"</sheetData>", far + b"</sheetData>")
+
+    return _write(directory, name, _rewrite_zip(_small_bytes(), change={"xl/worksheets/sheet1.xml": add_row}))
+
+
+def control_character_workbook(
+    directory: Path, *, character: str = "\x07", row: int = 3, name: str = "styrtecken.xlsx"
+) -> Path:
+    """The small price list with ``character`` inside the product name of data row ``row`` (Excel row ``row + 1``)."""
+    rows = [list(r) for r in SMALL_ROWS]
+    rows[row - 1][2] = f"Vega{character}Soft"
+    return price_list(directory, SMALL_LAYOUT, rows, name=name)
+
+
 # --- helpers -------------------------------------------------------------------------------------
 
 

@@ -127,6 +127,15 @@ def zip_bomb(directory: Path) -> Path:
     return wb.zip_bomb_ratio(directory, size=8 * 1024 * 1024)
 
 
+SECRET = "HEMLIGT-7Q4Z-lösenord"  # a local file's content that an external entity would pull into a cell
+
+
+def external_entity(directory: Path) -> Path:
+    secret = directory / "hemlig.txt"
+    secret.write_text(SECRET, encoding="utf-8")
+    return wb.external_entity_workbook(directory, secret)
+
+
 @dataclass(frozen=True)
 class BadFile:
     id: str
@@ -163,6 +172,34 @@ BAD_FILES = [
         "far-cell-truthful-dimension", far_cell_truthful_looking, 422, "unreadable", ("avbröts",), child_abort=True
     ),
     BadFile(
+        "billion-laughs",
+        wb.billion_laughs_workbook,
+        422,
+        "unreadable",
+        ("DTD",),
+        details={"part": "xl/sharedStrings.xml"},
+    ),
+    BadFile("external-entity", external_entity, 422, "unreadable", ("DTD",), details={"part": "xl/sharedStrings.xml"}),
+    BadFile(
+        "utf16-doctype", wb.utf16_doctype_workbook, 422, "unreadable", ("DTD",), details={"part": "[Content_Types].xml"}
+    ),
+    BadFile(
+        "rows-beyond-excel",
+        wb.rows_beyond_excel_workbook,
+        422,
+        "unreadable",
+        ("för många rader", "1048577"),
+        details={"sheet": "Blad1", "rows": 1_048_577, "max_rows": 1_048_576},
+    ),
+    BadFile(
+        "control-character",
+        wb.control_character_workbook,
+        422,
+        "unreadable",
+        ("styrtecken", "U+0007", "Produktnamn", "C4"),
+        details={"sheet": "Blad1", "row": 4, "column": "Produktnamn", "cell": "C4", "character": "U+0007"},
+    ),
+    BadFile(
         "no-header",
         no_header_workbook,
         422,
@@ -189,7 +226,14 @@ BAD_FILES = [
         details={"likely_supplier": "juzo"},
     ),
 ]
-FAR_CELL_IDS = {"far-cell", "lying-dimension", "far-cell-no-dimension", "far-cell-truthful-dimension"}
+FAR_CELL_IDS = {
+    "far-cell",
+    "lying-dimension",
+    "far-cell-no-dimension",
+    "far-cell-truthful-dimension",
+    "rows-beyond-excel",
+    "billion-laughs",
+}
 
 
 # --- fixtures and helpers ------------------------------------------------------------------------

@@ -11,7 +11,15 @@ from catalog_service.extensions import db
 from tests.conftest import PASSWORD, bearer_client, csrf_from, login, make_person, make_token, page_client
 
 # Endpoints that anyone may open: the login page itself, health, static files, the API (its own auth).
-PUBLIC = {"login.login", "login.logout", "web.healthz", "web.static", "docs_assets.swagger_ui_asset", "static"}
+PUBLIC = {
+    "login.login",
+    "login.logout",
+    "web.healthz",
+    "health.readyz",
+    "web.static",
+    "docs_assets.swagger_ui_asset",
+    "static",
+}
 
 
 def _page_rules(app):
