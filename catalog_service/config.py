@@ -11,7 +11,8 @@ ENV_PREFIX = "CATALOG_"
 class Defaults:
     SECRET_KEY = "dev-only-change-me"
     SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: a SQLite file in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Driver errors never quote statement parameters in messages or logs: a parameter may be anyone's text.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
     MAX_CONTENT_LENGTH = 100 * 1024 * 1024  # uploads above this answer 413
     CONTRACT_START = None  # 'YYYY-MM-DD' overrides the earliest "Giltig från" of the contract
     LEAD_TIME_STANDARD_DAYS = 5

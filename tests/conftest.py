@@ -34,6 +34,19 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Hash test passwords with a cheap method: scrypt costs 0.1 s a hash, and the suite logs in thousands of times.
+
+    tests/web/test_login_and_access.py checks that the service itself uses scrypt.
+    """
+    from catalog_service.auth import service
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(service, "PASSWORD_METHOD", "pbkdf2:sha256:1000")
+        yield
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
     """A migrated database: a SQLite template file, or a scratch PostgreSQL database."""

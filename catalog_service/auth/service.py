@@ -18,6 +18,7 @@ from ..suppliers import profile_for
 from .models import ApiToken, Caller, Role, TokenKind, User
 
 TOKEN_BYTES = 32  # 256 bits
+PASSWORD_METHOD = "scrypt"  # Werkzeug's scrypt (memory-hard); the test suite swaps in a fast method
 
 
 def hash_token(raw: str) -> str:
@@ -32,7 +33,9 @@ def create_user(session: Session, name: str, roles: list[str], *, actor: str, pa
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise Conflict("user_exists", f"Användaren {name!r} finns redan.")
     user = User(
-        name=name, roles=sorted(set(roles)), password_hash=generate_password_hash(password) if password else None
+        name=name,
+        roles=sorted(set(roles)),
+        password_hash=generate_password_hash(password, method=PASSWORD_METHOD) if password else None,
     )
     session.add(user)
     session.flush()

@@ -161,10 +161,10 @@ def test_login_itself_needs_the_csrf_token(app, client):
     assert client.get("/").status_code == 302
 
 
-def test_session_cookie_flags_outside_development(database_url, samples):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x" * 32, "CACHE_LISTEN": False})
-    make_person(app, "upphandlare1", ("upphandlare",))
-    client = app.test_client()
+def test_session_cookie_flags_outside_development(app, database_url):  # app: the database is cleaned after
+    production = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x" * 32, "CACHE_LISTEN": False})
+    make_person(production, "upphandlare1", ("upphandlare",))
+    client = production.test_client()
     page = client.get("/login", base_url="https://catalog.example")
     response = client.post(
         "/login",
@@ -173,7 +173,7 @@ def test_session_cookie_flags_outside_development(database_url, samples):
     )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
-    with app.app_context():
+    with production.app_context():
         db.engine.dispose()
 
 
@@ -226,7 +226,7 @@ def test_api_bursts_get_429_per_token_while_others_go_on(app, sample_contract):
     assert medi.get("/api/v1/feeds/medi").status_code != 429
 
 
-def test_login_limits_are_shared_between_app_servers_through_redis(database_url, samples):
+def test_login_limits_are_shared_between_app_servers_through_redis(app, database_url):  # app: cleaned after
     """Several app servers count failed logins together when the limiter's storage is Redis."""
     import uuid
 
@@ -248,6 +248,18 @@ def test_login_limits_are_shared_between_app_servers_through_redis(database_url,
     statuses = [login(first.test_client(), "upphandlare1", "fel").status_code for _ in range(3)]
     statuses += [login(second.test_client(), "upphandlare1", "fel").status_code for _ in range(3)]
     assert statuses == [401] * 5 + [429]  # the second server saw the first one's failures
-    for app in (first, second):
-        with app.app_context():
+    for server in (first, second):
+        with server.app_context():
             db.engine.dispose()
+
+
+def test_passwords_are_stored_as_scrypt_hashes(app, monkeypatch):
+    from catalog_service.auth import service
+    from catalog_service.auth.models import User
+
+    monkeypatch.setattr(service, "PASSWORD_METHOD", "scrypt")  # the suite's fast hashing off: the real thing
+    make_person(app, "upphandlare1", ("upphandlare",))
+    with app.app_context():
+        stored = db.session.scalar(select(User.password_hash).where(User.name == "upphandlare1"))
+    assert stored.startswith("scrypt:") and PASSWORD not in stored
+    assert login(app.test_client(), "upphandlare1").status_code == 302
