@@ -41,34 +41,18 @@ def _protect(app: Flask) -> None:
         app.logger.warning("CATALOG_SECRET_KEY is not set: sessions are signed with the development key")
     csrf.init_app(app)
     limiter.init_app(app)
+    from .auth import ratelimit
+
+    ratelimit.init_app(app)
     security.init_app(app)
     from .web import navigation
 
     navigation.init_app(app)
 
 
-def _api_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["API_RATE_LIMIT"]
-
-
-def _api_client() -> str:
-    """Rate-limit key: the token (hashed: no secret in the limiter's storage), else the client address."""
-    import hashlib
-
-    from flask import request
-    from flask_limiter.util import get_remote_address
-
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "token:" + hashlib.sha256(header.encode()).hexdigest()[:32]
-    return "addr:" + get_remote_address()
-
-
 def _register(app: Flask) -> None:
     from . import errors, limits, logs, models
-    from .extensions import api, csrf, db, limiter, migrate
+    from .extensions import api, csrf, db, migrate
 
     logs.init_app(app)  # first, so every request gets its id before other hooks run
     limits.register(app)
@@ -92,9 +76,9 @@ def _register(app: Flask) -> None:
     _protect(app)
     for blueprint in (pricelists_blp, assortment_blp, feeds_blp, orders_blp, requests_blp, stock_blp, audit_blp):
         # The API authenticates each request by its bearer token (or checks the CSRF header when a
-        # browser session calls it: auth/http.py), so Flask-WTF's form check does not apply.
+        # browser session calls it: auth/http.py), so Flask-WTF's form check does not apply. The
+        # per-caller rate limit is checked there too (auth/ratelimit.py).
         csrf.exempt(blueprint)
-        limiter.limit(_api_limit, key_func=_api_client)(blueprint)
         api.register_blueprint(blueprint)
     from .requests.views import bp as requests_pages
     from .stock.views import bp as stock_pages

@@ -96,6 +96,8 @@ def register(app: Flask) -> None:
             if error.code == "invalid_token":
                 challenge += ', error="invalid_token"'
             response.headers["WWW-Authenticate"] = challenge
+        if getattr(error, "retry_after", None):
+            response.headers["Retry-After"] = str(error.retry_after)
         return response, error.status
 
     @app.errorhandler(ImportFileError)

@@ -10,6 +10,7 @@ from ..cache import cache
 from ..errors import DomainError
 from ..extensions import db
 from .models import Caller, Role, TokenKind
+from .ratelimit import check_caller
 from .service import authenticate, hash_token
 
 QUERY_TOKEN_NAMES = ("token", "access_token", "api_key", "apikey")
@@ -33,8 +34,10 @@ def current_caller() -> Caller:
     header = req.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if not header:
-        g.caller = _session_caller(req)
-        return g.caller
+        caller = _session_caller(req)
+        check_caller(f"user:{caller.user_name}")
+        g.caller = caller
+        return caller
     if scheme.lower() != "bearer" or not raw.strip() or len(raw) > 200:
         raise Unauthorized("invalid_token", "Ogiltig token.")
     digest = hash_token(raw.strip())
@@ -42,6 +45,7 @@ def current_caller() -> Caller:
     if caller is None:
         cache().forget(("token", digest))  # unknown tokens are not remembered
         raise Unauthorized("invalid_token", "Ogiltig eller återkallad token.")
+    check_caller(f"token:{caller.token_id}")
     g.caller = caller
     return caller
 

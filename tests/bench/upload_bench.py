@@ -6,7 +6,10 @@ until the background import is done fetches the overview page every 0.2 s, timin
 Prints the import's rows/s and the other page's latency (median, p95, max). Target (issue 4):
 every answer within one second.
 
-    python tests/bench/upload_bench.py [--rows 300000] [--database-url URL] [--keep DIR]
+    python tests/bench/upload_bench.py [--rows 300000] [--postgres | --database-url URL] [--keep DIR]
+
+--postgres uses a scratch PostgreSQL database on 127.0.0.1 (created and dropped); --database-url
+must name an empty database.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.bench.feed_bench import start_gunicorn
+from tests.bench.feed_bench import scratch_postgres, start_gunicorn
 from tests.bench.import_bench import make_file
 
 PASSWORD = "bänkprov-lösenord-2026"
@@ -128,9 +131,21 @@ def run(rows: int, folder: Path, database_url: str | None) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=300_000)
-    parser.add_argument("--database-url")
+    parser.add_argument("--database-url", help="an empty database to use")
+    parser.add_argument("--postgres", action="store_true", help="a scratch PostgreSQL database on 127.0.0.1")
     parser.add_argument("--keep", type=Path, help="folder for the generated file (kept between runs)")
     args = parser.parse_args()
+    drop = None
+    if args.postgres:
+        args.database_url, drop = scratch_postgres()
+    try:
+        _run_and_print(args)
+    finally:
+        if drop:
+            drop()
+
+
+def _run_and_print(args) -> None:
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         print(json.dumps(run(args.rows, args.keep, args.database_url), indent=2))
