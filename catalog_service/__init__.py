@@ -32,7 +32,7 @@ def _configure_database(app: Flask) -> None:
 
 def _protect(app: Flask) -> None:
     """Session cookies, CSRF, rate limits and security headers."""
-    from .extensions import csrf, limiter
+    from .extensions import csrf
     from .web import security
 
     if app.config.get("DEVELOPMENT") or app.config.get("TESTING"):
@@ -40,7 +40,6 @@ def _protect(app: Flask) -> None:
     elif app.config.get("SECRET_KEY") == settings.Defaults.SECRET_KEY:
         app.logger.warning("CATALOG_SECRET_KEY is not set: sessions are signed with the development key")
     csrf.init_app(app)
-    limiter.init_app(app)
     from .auth import ratelimit
 
     ratelimit.init_app(app)

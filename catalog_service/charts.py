@@ -1,8 +1,5 @@
-"""Inline SVG charts with pygal, shared by the pages: no JavaScript, rendered on the server.
-
-The orders delivery page (web/views.py ``_delivery_chart``) has its own copy of
-``pygal_module`` and the script stripping; it can import these instead.
-"""
+"""Inline SVG charts with pygal, shared by the pages (delivery report, stock): no JavaScript,
+rendered on the server."""
 
 from __future__ import annotations
 

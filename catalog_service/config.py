@@ -48,9 +48,8 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session it belongs to
     WTF_CSRF_SSL_STRICT = False  # the Referer check breaks behind TLS-terminating proxies; SameSite covers it
-    # Rate limits (Flask-Limiter). memory:// is per process; several servers share redis://host:6379.
+    # Rate limits (auth/ratelimit.py). memory:// is per process; several servers share redis://host:6379.
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = False  # Retry-After goes on 429 answers only (errors.py), not on every answer
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"  # per client address and user name
     API_RATE_LIMIT = "120 per minute"  # per token (e-shops poll; a burst beyond this gets 429)
     IMPORT_JOB_STALE_SECONDS = 60  # a background import with no sign of life for this long has died

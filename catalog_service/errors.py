@@ -88,16 +88,16 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
+        retry = [("Retry-After", str(error.retry_after))] if getattr(error, "retry_after", None) else []
         if _is_page():
-            return _page(error.status, error.message)
+            return _page(error.status, error.message, headers=retry)
         response = jsonify(error_body(error.code, error.message, error.details))
+        response.headers.extend(retry)
         if error.status == 401:
             challenge = 'Bearer realm="catalog"'
             if error.code == "invalid_token":
                 challenge += ', error="invalid_token"'
             response.headers["WWW-Authenticate"] = challenge
-        if getattr(error, "retry_after", None):
-            response.headers["Retry-After"] = str(error.retry_after)
         return response, error.status
 
     @app.errorhandler(ImportFileError)
@@ -123,8 +123,6 @@ def _http_error(app: Flask, error: HTTPException):
     if error.code == 413:
         message, details = _too_large(app)
     headers = error.get_headers()
-    if error.code == 429:
-        headers.append(("Retry-After", _retry_after()))
     if _is_page():
         return _page(error.code, message, headers=headers)
     response = jsonify(error_body(code, message, details))
@@ -148,16 +146,6 @@ def _database_unavailable(error: Exception):
     response = jsonify(body)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response, 503
-
-
-def _retry_after() -> str:
-    """Seconds until the breached rate limit's window resets (at least 1)."""
-    import time
-
-    from .extensions import limiter
-
-    current = limiter.current_limit
-    return str(max(int(current.reset_at - time.time()), 1)) if current else "60"
 
 
 def _is_page() -> bool:

@@ -1,7 +1,5 @@
 """Extensions, created unbound and bound to the app in create_app."""
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
@@ -46,5 +44,3 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = CatalogApi()
 csrf = CSRFProtect()
-# No default limits: each limited view says its own (login, the API); storage from RATELIMIT_STORAGE_URI.
-limiter = Limiter(key_func=get_remote_address)

@@ -1,9 +1,10 @@
-"""The per-caller API limit: a burst from one token gets 429 with Retry-After; other callers go on.
+"""Rate limits: API calls per caller, and failed logins per client address and per name.
 
-Checked once per request where the caller is known (auth/http.py), with the `limits` library (the
-one under Flask-Limiter) called directly: Flask-Limiter's per-request resolution of route and
-blueprint limits cost about 150 µs a request, half the time of a feed revalidation (tests/bench).
-The counters live where RATELIMIT_STORAGE_URI says (memory per process, or Redis for several servers).
+Both use the `limits` library (fixed windows) directly. Flask-Limiter, built on it, was used first;
+its hook resolves route and blueprint limits on every request, which cost about 150 µs on a feed
+revalidation (tests/bench/feed_bench.py), so the checks now run only where they apply: the API
+check where the caller is known (auth/http.py), the login check in the login view. The counters
+live where RATELIMIT_STORAGE_URI says: memory per process, or Redis shared by several servers.
 """
 
 from __future__ import annotations
@@ -24,9 +25,8 @@ class TooManyRequests(DomainError):
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["api_rate_limiter"] = FixedWindowRateLimiter(
-        storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-    )
+    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+    app.extensions["rate_limiter"] = FixedWindowRateLimiter(storage)
 
 
 @lru_cache(maxsize=16)
@@ -34,14 +34,39 @@ def _limits(text: str):
     return tuple(parse_many(text))
 
 
+def _strategy() -> FixedWindowRateLimiter:
+    return current_app.extensions["rate_limiter"]
+
+
+def _refusal(limit, scope: str, key: str, message: str) -> TooManyRequests:
+    reset_at, _ = _strategy().get_window_stats(limit, *scope_key(scope, key))
+    error = TooManyRequests("too_many_requests", message, {"limit": str(limit)})
+    error.retry_after = max(int(reset_at - time.time()), 1)
+    return error
+
+
+def scope_key(scope: str, key: str) -> tuple[str, str]:
+    """The counter's identifiers; RATELIMIT_KEY_PREFIX keeps apps sharing one Redis apart."""
+    return f"{current_app.config.get('RATELIMIT_KEY_PREFIX', '')}{scope}", key
+
+
 def check_caller(key: str) -> None:
-    """Count one request for ``key``; raise TooManyRequests (with retry_after seconds) past the limit."""
-    strategy = current_app.extensions["api_rate_limiter"]
+    """Count one API request for ``key``; raise TooManyRequests (with retry_after) past the limit."""
     for limit in _limits(current_app.config["API_RATE_LIMIT"]):
-        if not strategy.hit(limit, "api", key):
-            reset_at, _ = strategy.get_window_stats(limit, "api", key)
-            error = TooManyRequests(
-                "too_many_requests", "För många anrop. Vänta en stund och försök igen.", {"limit": str(limit)}
-            )
-            error.retry_after = max(int(reset_at - time.time()), 1)
-            raise error
+        if not _strategy().hit(limit, *scope_key("api", key)):
+            raise _refusal(limit, "api", key, "För många anrop. Vänta en stund och försök igen.")
+
+
+def check_login_allowed(keys: list[str]) -> None:
+    """Raise TooManyRequests when any of ``keys`` (address, name) has used up its failed logins."""
+    for limit in _limits(current_app.config["LOGIN_RATE_LIMIT"]):
+        for key in keys:
+            if not _strategy().test(limit, *scope_key("login", key)):
+                raise _refusal(limit, "login", key, "För många försök. Vänta en stund och försök igen.")
+
+
+def count_failed_login(keys: list[str]) -> None:
+    """Only failed attempts count: a person who logs in is not slowed down."""
+    for limit in _limits(current_app.config["LOGIN_RATE_LIMIT"]):
+        for key in keys:
+            _strategy().hit(limit, *scope_key("login", key))

@@ -343,18 +343,7 @@ def _supersede_older_drafts(session: Session, draft: PriceListImport) -> None:
 
 def summarise(session: Session, draft: PriceListImport, *, status: str) -> ImportResult:
     """The summary of a stored import, with its invalid rows as errors."""
-    invalid = session.execute(
-        select(
-            PriceListRow.sheet,
-            PriceListRow.row_number,
-            PriceListRow.error_column,
-            PriceListRow.error_message,
-            PriceListRow.reason,
-            PriceListRow.article_number,
-        )
-        .where(PriceListRow.import_id == draft.id, PriceListRow.verdict == Verdict.invalid_row)
-        .order_by(PriceListRow.id)
-    ).all()
+    invalid = invalid_rows(session, draft.id)
     errors = [
         {
             "sheet": r.sheet,
@@ -381,6 +370,22 @@ def summarise(session: Session, draft: PriceListImport, *, status: str) -> Impor
         errors=errors,
         sheets=list(draft.layout),
     )
+
+
+def invalid_rows(session: Session, import_id: int) -> list:
+    """The import's invalid rows in file order (sheet, row, column, message, kind, article number)."""
+    return session.execute(
+        select(
+            PriceListRow.sheet,
+            PriceListRow.row_number,
+            PriceListRow.error_column,
+            PriceListRow.error_message,
+            PriceListRow.reason,
+            PriceListRow.article_number,
+        )
+        .where(PriceListRow.import_id == import_id, PriceListRow.verdict == Verdict.invalid_row)
+        .order_by(PriceListRow.id)
+    ).all()
 
 
 def get_import(session: Session, import_id: int) -> PriceListImport:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..audit.service import record
+from ..auth.ratelimit import check_login_allowed, count_failed_login
 from ..auth.service import verify_password
-from ..extensions import db, limiter
+from ..extensions import db
 from .access import current_user, log_in, log_out, safe_next
 
 bp = Blueprint("login", __name__, template_folder="templates")
@@ -14,22 +15,13 @@ bp = Blueprint("login", __name__, template_folder="templates")
 NAME_LIMIT = 100
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _attempted_name() -> str:
-    return "login-name:" + request.form.get("name", "")[:NAME_LIMIT].strip().lower()
-
-
-def _failed(response) -> bool:
-    """Only failed attempts count against the limits: a person who logs in is not slowed down."""
-    return response.status_code != 302
+def _attempt_keys() -> list[str]:
+    """Failed logins count per client address and per typed name."""
+    name = request.form.get("name", "")[:NAME_LIMIT].strip().lower()
+    return [f"address:{request.remote_addr}", f"name:{name}"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_attempted_name, deduct_when=_failed)
 def login():
     """The login form; a correct name and password start a session and go on to where the person was headed."""
     target = safe_next(request.values.get("next"))
@@ -37,9 +29,11 @@ def login():
         if current_user() is not None:
             return redirect(target)
         return render_template("login.html", next=target)
+    check_login_allowed(_attempt_keys())
     name = request.form.get("name", "")[:NAME_LIMIT]
     user = verify_password(db.session, name, request.form.get("password", ""))
     if user is None:
+        count_failed_login(_attempt_keys())
         # The typed name is not recorded: people sometimes type other things into the name field.
         record(db.session, actor="anonym", action="user.login_failed", object_type="user")
         db.session.commit()

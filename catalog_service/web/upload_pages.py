@@ -22,7 +22,7 @@ from ..files import safe_name
 from ..pricelists.colours import decide_unknown_colour
 from ..pricelists.jobs import create_job, get_job, job_folder, job_state, launch, upload_path
 from ..pricelists.models import ImportJob, ImportStatus, PriceListRow
-from ..pricelists.service import get_import, list_imports
+from ..pricelists.service import get_import, invalid_rows, list_imports
 from ..pricelists.verdicts import EXCLUSIONS, Verdict
 from ..privacy.guard import PersonalDataFound
 from ..suppliers import profiles
@@ -174,18 +174,7 @@ INVALID_HEADERS = ("Flik", "Rad", "Kolumn", "Fel", "Typ", "Artikelnummer")
 def invalid_rows_xlsx(import_id: int):
     """The invalid rows with their messages, to send back to the supplier."""
     draft = get_import(db.session, import_id)
-    rows = db.session.execute(
-        select(
-            PriceListRow.sheet,
-            PriceListRow.row_number,
-            PriceListRow.error_column,
-            PriceListRow.error_message,
-            PriceListRow.reason,
-            PriceListRow.article_number,
-        )
-        .where(PriceListRow.import_id == import_id, PriceListRow.verdict == Verdict.invalid_row)
-        .order_by(PriceListRow.id)
-    ).all()
+    rows = invalid_rows(db.session, import_id)  # in INVALID_HEADERS order
     moment = draft.created_at.astimezone(UTC).replace(tzinfo=None)  # the same import gives the same file
     body = write_workbook([("Ogiltiga rader", [INVALID_HEADERS, *rows])], moment)
     return send_file(

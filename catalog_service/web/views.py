@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
-import sys
 import unicodedata
 from datetime import date
 
@@ -218,52 +216,25 @@ def _delivery_chart(rows: list[dict], names: dict[str, str]) -> str | None:
     """A bar chart (inline SVG, pygal) of the share within lead time per supplier and month; None without arrivals."""
     if all(row["share_within"] is None for row in rows):
         return None
-    pygal = _pygal()
-    from pygal.style import Style
+    from ..charts import chart_options, pygal_module, render_svg
 
     months = sorted({row["month"] for row in rows})
-    chart = pygal.Bar(
-        js=[],  # no JavaScript: the chart is plain SVG
-        disable_xml_declaration=True,  # inline in the page
-        width=800,
-        height=360,
-        range=(0, 100),
-        title="Andel rader som nådde HMC inom avtalad ledtid",
-        x_title="Månad (orderdatum)",
-        y_title="Procent",
-        value_formatter=lambda value: f"{value:.0f} %",
-        print_values=True,
-        legend_at_bottom=True,
-        style=Style(
-            font_family="system-ui, sans-serif",
-            background="#fff",
-            plot_background="#fff",
-            colors=("#00587a", "#e0a800", "#6a8d3a", "#a33b5c", "#5b5b8f", "#3a8d8a"),
-            value_font_size=10,
-        ),
+    chart = pygal_module().Bar(
+        **chart_options(
+            width=800,
+            height=360,
+            range=(0, 100),
+            title="Andel rader som nådde HMC inom avtalad ledtid",
+            x_title="Månad (orderdatum)",
+            y_title="Procent",
+            value_formatter=lambda value: f"{value:.0f} %",
+            print_values=True,
+            legend_at_bottom=True,
+        )
     )
     chart.x_labels = months
     for code in sorted({row["supplier"] for row in rows}):
         shares = {row["month"]: row["share_within"] for row in rows if row["supplier"] == code}
         values = [None if shares.get(month) is None else round(shares[month] * 100, 1) for month in months]
         chart.add(names.get(code, code), values)
-    svg = chart.render(is_unicode=True)
-    # pygal writes its tooltip configuration as an inline script even with js=[]; nothing would run it.
-    return _SCRIPT.sub("", svg)
-
-
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
-
-
-def _pygal():
-    """pygal, without the import hook it adds to ``sys.meta_path`` on import.
-
-    The hook (``pygal.PluginImportFixer``, for the optional ``pygal.maps`` plugins, unused here) has
-    ``find_module`` but no ``find_spec``: on Python 3.11 every later import that no other finder
-    resolves, such as an optional import in a ``try``, then raises an ImportWarning (an error in
-    the test suite). Upstream: https://github.com/Kozea/pygal/pull/532 (open).
-    """
-    import pygal
-
-    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, pygal.PluginImportFixer)]
-    return pygal
+    return render_svg(chart)
