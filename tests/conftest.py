@@ -110,6 +110,27 @@ def _truncate_all() -> None:
 
 
 @pytest.fixture
+def long_cache_app(database_url, database_template, app):
+    """A second app on the same database with production caching (long TTL, buffered fetch log)."""
+    cached = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "CACHE_SECONDS": 300,
+            "CACHE_LISTEN": True,
+            "FETCH_LOG_FLUSH_SECONDS": 300,
+        }
+    )
+    yield cached
+    cached.extensions["fetch_log"].flush()
+    listener = cached.extensions.get("catalog_cache_listener")
+    if listener:
+        listener.stop()
+    with cached.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -124,6 +145,27 @@ def samples() -> Path:
     if not (SAMPLES / "expected.json").exists():
         pytest.skip(f"the shared samples are not here ({SAMPLES}); these tests need ../shared/samples")
     return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def blanked_export(tmp_path_factory):
+    """A copy of the sample order export with the planted personal data blanked (the Kommentar cells
+    of pii_rows): the order import refuses the file whole otherwise."""
+    import json
+
+    import openpyxl
+
+    if not (SAMPLES / "expected.json").exists():
+        pytest.skip(f"the shared samples are not here ({SAMPLES}); these tests need ../shared/samples")
+    truth = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))["orders"]
+    book = openpyxl.load_workbook(SAMPLES / "websesam-orderrader.xlsx")
+    sheet = book["Orderrader"]
+    comment = [c.value for c in sheet[1]].index("Kommentar") + 1
+    for planted in truth["pii_rows"]:
+        sheet.cell(planted["row"], comment).value = None
+    path = tmp_path_factory.mktemp("orders") / "orderrader-utan-personuppgifter.xlsx"
+    book.save(path)
+    return path
 
 
 @pytest.fixture

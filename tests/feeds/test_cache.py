@@ -7,7 +7,6 @@ import time
 import pytest
 from sqlalchemy import select
 
-from catalog_service import create_app
 from catalog_service.cache import LocalCache
 from catalog_service.extensions import db
 from catalog_service.feeds.models import FeedFetch
@@ -39,41 +38,20 @@ def test_local_cache_keeps_at_most_max_entries():
     assert cache.get(("a",), lambda: "reloaded") == "reloaded"
 
 
-@pytest.fixture
-def cached_app(database_url, database_template, app):
-    """A second app on the same database with production caching (long TTL, buffered fetch log)."""
-    cached = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "CACHE_SECONDS": 300,
-            "CACHE_LISTEN": True,
-            "FETCH_LOG_FLUSH_SECONDS": 300,
-        }
-    )
-    yield cached
-    cached.extensions["fetch_log"].flush()
-    listener = cached.extensions.get("catalog_cache_listener")
-    if listener:
-        listener.stop()
-    with cached.app_context():
-        db.engine.dispose()
-
-
 def _etag(client, supplier="medi"):
     response = client.get(f"/api/v1/feeds/{supplier}")
     assert response.status_code == 200, response.get_json()
     return response.headers["ETag"]
 
 
-def test_revoked_token_is_refused_at_once_despite_the_cache(app, cached_app, tmp_path):
+def test_revoked_token_is_refused_at_once_despite_the_cache(app, long_cache_app, tmp_path):
     factory.load_contract(app, factory.small_contract(tmp_path))
     factory.import_and_publish(app, tmp_path, "medi", factory.articles("medi", 3))
     token = make_token(app, eshop="medi")
-    client = bearer_client(cached_app, token)
+    client = bearer_client(long_cache_app, token)
     assert client.get("/api/v1/feeds/medi").status_code == 200  # now cached
 
-    with cached_app.app_context():
+    with long_cache_app.app_context():
         from catalog_service.auth.models import ApiToken
         from catalog_service.auth.service import revoke_token
 
@@ -84,23 +62,23 @@ def test_revoked_token_is_refused_at_once_despite_the_cache(app, cached_app, tmp
     assert client.get("/api/v1/feeds/medi").status_code == 401
 
 
-def test_new_version_is_served_at_once_by_the_process_that_published(app, cached_app, tmp_path):
-    factory.load_contract(cached_app, factory.small_contract(tmp_path))
-    factory.import_and_publish(cached_app, tmp_path, "medi", factory.articles("medi", 3))
-    client = bearer_client(cached_app, make_token(cached_app, eshop="medi"))
+def test_new_version_is_served_at_once_by_the_process_that_published(app, long_cache_app, tmp_path):
+    factory.load_contract(long_cache_app, factory.small_contract(tmp_path))
+    factory.import_and_publish(long_cache_app, tmp_path, "medi", factory.articles("medi", 3))
+    client = bearer_client(long_cache_app, make_token(long_cache_app, eshop="medi"))
     first = _etag(client)
     factory.import_draft(
-        cached_app, factory.write_price_list(tmp_path, "medi", factory.articles("medi", 4), name="v2.xlsx"), "medi"
+        long_cache_app, factory.write_price_list(tmp_path, "medi", factory.articles("medi", 4), name="v2.xlsx"), "medi"
     )
-    factory.publish(cached_app, "medi")
+    factory.publish(long_cache_app, "medi")
     assert _etag(client) != first
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="cross-process invalidation uses PostgreSQL LISTEN/NOTIFY")
-def test_another_app_server_drops_its_cached_version_when_one_publishes(app, cached_app, tmp_path):
+def test_another_app_server_drops_its_cached_version_when_one_publishes(app, long_cache_app, tmp_path):
     factory.load_contract(app, factory.small_contract(tmp_path))
     factory.import_and_publish(app, tmp_path, "medi", factory.articles("medi", 3))
-    client = bearer_client(cached_app, make_token(app, eshop="medi"))
+    client = bearer_client(long_cache_app, make_token(app, eshop="medi"))
     first = _etag(client)  # cached in the other "server"
     time.sleep(0.5)  # its listener is connected
 
@@ -115,10 +93,10 @@ def test_another_app_server_drops_its_cached_version_when_one_publishes(app, cac
     assert _etag(client) != first
 
 
-def test_fetches_are_counted_then_written_in_one_batch(app, cached_app, tmp_path):
+def test_fetches_are_counted_then_written_in_one_batch(app, long_cache_app, tmp_path):
     factory.load_contract(app, factory.small_contract(tmp_path))
     factory.import_and_publish(app, tmp_path, "medi", factory.articles("medi", 3))
-    client = bearer_client(cached_app, make_token(app, eshop="medi"))
+    client = bearer_client(long_cache_app, make_token(app, eshop="medi"))
     etag = _etag(client)
     for _ in range(3):
         assert client.get("/api/v1/feeds/medi", headers={"If-None-Match": etag}).status_code == 304
@@ -129,5 +107,5 @@ def test_fetches_are_counted_then_written_in_one_batch(app, cached_app, tmp_path
             return [(r.status, r.count, r.version_number, r.first_at <= r.at) for r in rows]
 
     assert logged() == []
-    assert cached_app.extensions["fetch_log"].flush() == 4
+    assert long_cache_app.extensions["fetch_log"].flush() == 4
     assert logged() == [(200, 1, 1, True), (304, 3, 1, True)]

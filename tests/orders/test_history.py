@@ -11,23 +11,12 @@ import time_machine
 from sqlalchemy import func, select
 
 from catalog_service.audit.models import AuditEntry
+from catalog_service.demo.orders import HEADERS  # the WebSesam export layout
 from catalog_service.extensions import db
 from catalog_service.orders.models import OrderImport, OrderLine
 from tests.conftest import bearer_client, make_token
 from tests.factories import assortments as factory
 from tests.factories import workbooks
-
-HEADERS = [
-    "Kundordernummer",
-    "Orderdatum",
-    "Leverantör",
-    "Artikelnummer",
-    "Antal",
-    "Måttsydd",
-    "Ankomst HMC",
-    "Levererad",
-    "Kommentar",
-]
 
 
 def export(tmp_path, rows, name="orderrader.xlsx"):

@@ -7,7 +7,6 @@ import io
 import json
 from collections import defaultdict
 
-import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -20,24 +19,6 @@ from catalog_service.suppliers import profiles
 @pytest.fixture
 def truth(samples):
     return json.loads((samples / "expected.json").read_text(encoding="utf-8"))["orders"]
-
-
-@pytest.fixture(scope="module")
-def blanked_export(tmp_path_factory):
-    """A copy of the sample with the planted personal data blanked (the Kommentar cells of pii_rows)."""
-    from tests.conftest import SAMPLES
-
-    if not (SAMPLES / "expected.json").exists():
-        pytest.skip("the shared samples are not here")
-    truth = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))["orders"]
-    book = openpyxl.load_workbook(SAMPLES / "websesam-orderrader.xlsx")
-    sheet = book["Orderrader"]
-    comment = [c.value for c in sheet[1]].index("Kommentar") + 1
-    for planted in truth["pii_rows"]:
-        sheet.cell(planted["row"], comment).value = None
-    path = tmp_path_factory.mktemp("orders") / "orderrader-utan-personuppgifter.xlsx"
-    book.save(path)
-    return path
 
 
 def table_counts(app) -> dict:

@@ -8,22 +8,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from catalog_service.demo.orders import HEADERS as ORDER_HEADERS  # the WebSesam export layout
 from catalog_service.extensions import db
 from tests.conftest import page_client
 from tests.factories import assortments as factory
 from tests.factories import workbooks
-
-ORDER_HEADERS = [
-    "Kundordernummer",
-    "Orderdatum",
-    "Leverantör",
-    "Artikelnummer",
-    "Antal",
-    "Måttsydd",
-    "Ankomst HMC",
-    "Levererad",
-    "Kommentar",
-]
 
 # Four whole ISO weeks without a Swedish holiday: Monday 3 August to Sunday 30 August 2026 (weeks 32–35),
 # 20 working days.

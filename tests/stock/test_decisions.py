@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 from werkzeug.http import http_date
 
-from catalog_service import create_app
 from catalog_service.audit.models import AuditEntry
 from catalog_service.extensions import db
 from catalog_service.stock.models import StockDecision
@@ -160,32 +159,11 @@ def test_a_new_version_keeps_the_stock_flag_and_changes_do_not_report_it(app, ex
     assert changes["changed"] == [] and [i["article_number"] for i in changes["removed"]] == [D]
 
 
-@pytest.fixture
-def cached_app(database_url, database_template, app):
-    """A second app on the same database with production caching, as tests/feeds/test_cache.py uses."""
-    cached = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "CACHE_SECONDS": 300,
-            "CACHE_LISTEN": True,
-            "FETCH_LOG_FLUSH_SECONDS": 300,
-        }
-    )
-    yield cached
-    cached.extensions["fetch_log"].flush()
-    listener = cached.extensions.get("catalog_cache_listener")
-    if listener:
-        listener.stop()
-    with cached.app_context():
-        db.engine.dispose()
-
-
-def test_a_decision_reaches_a_caching_server_at_once(app, example, cached_app):
+def test_a_decision_reaches_a_caching_server_at_once(app, example, long_cache_app):
     """The server that records the decision serves the new feed on its next request, despite a 300 s cache."""
-    eshop = bearer_client(cached_app, make_token(app, eshop="medi"))
+    eshop = bearer_client(long_cache_app, make_token(app, eshop="medi"))
     first = eshop.get("/api/v1/feeds/medi")  # head and body now cached
-    hmc = bearer_client(cached_app, make_token(app, roles=("hmc",), name="hmc2"))
+    hmc = bearer_client(long_cache_app, make_token(app, roles=("hmc",), name="hmc2"))
     assert post_decision(hmc).status_code == 201
 
     second = eshop.get("/api/v1/feeds/medi", headers={"If-None-Match": first.headers["ETag"]})
@@ -196,8 +174,8 @@ def test_a_decision_reaches_a_caching_server_at_once(app, example, cached_app):
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="cross-process invalidation uses PostgreSQL LISTEN/NOTIFY")
-def test_a_decision_on_another_server_reaches_a_caching_server(app, example, cached_app, hmc_client):
-    eshop = bearer_client(cached_app, make_token(app, eshop="medi"))
+def test_a_decision_on_another_server_reaches_a_caching_server(app, example, long_cache_app, hmc_client):
+    eshop = bearer_client(long_cache_app, make_token(app, eshop="medi"))
     first = eshop.get("/api/v1/feeds/medi").headers["ETag"]  # cached in the other "server"
     time.sleep(0.5)  # its listener is connected
     assert post_decision(hmc_client).status_code == 201  # recorded by `app`, another process as far as caches go

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 
-import openpyxl
 import pytest
 
 from catalog_service.extensions import db
@@ -15,25 +14,6 @@ from tests.conftest import post_upload
 
 # The sample's lines run from 2025-11-03 to 2026-11-20; the analysis starts at the contract start.
 SAMPLE_WINDOW = {"start": "2026-05-01", "end": "2026-11-20"}
-
-
-@pytest.fixture(scope="module")
-def blanked_export(tmp_path_factory):
-    """A copy of the sample with the planted personal data blanked (the Kommentar cells of pii_rows),
-    as tests/orders/test_order_import.py does: the import refuses the file whole otherwise."""
-    from tests.conftest import SAMPLES
-
-    if not (SAMPLES / "expected.json").exists():
-        pytest.skip("the shared samples are not here")
-    truth = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))["orders"]
-    book = openpyxl.load_workbook(SAMPLES / "websesam-orderrader.xlsx")
-    sheet = book["Orderrader"]
-    comment = [c.value for c in sheet[1]].index("Kommentar") + 1
-    for planted in truth["pii_rows"]:
-        sheet.cell(planted["row"], comment).value = None
-    path = tmp_path_factory.mktemp("orders") / "orderrader-utan-personuppgifter.xlsx"
-    book.save(path)
-    return path
 
 
 @pytest.fixture
