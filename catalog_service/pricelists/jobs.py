@@ -118,14 +118,24 @@ def get_job(session: Session, job_id: int) -> ImportJob:
     return job
 
 
+JOB_LOST = {
+    "code": "job_lost",
+    "message": "Importen avbröts innan den blev klar. Ingenting sparades. Ladda upp filen igen.",
+}
+
+
 def job_state(session: Session, job: ImportJob, folder: Path, *, stale_seconds: float) -> dict:
-    """What the progress bar shows: status, rows done and expected, percent, and the error if it failed."""
+    """What the progress bar shows: status, rows done and expected, percent, and the error if it failed.
+
+    A queued or running job with no sign of life for ``stale_seconds`` has died: it shows as failed.
+    """
     done, expected, last_sign = job.rows_done, job.rows_expected, job.heartbeat_at or job.created_at
     status = job.status
+    error = {"code": job.error_code, "message": job.error_message} if status is JobStatus.failed else None
     if status in (JobStatus.queued, JobStatus.running):
         done, expected, last_sign = _file_progress(progress_path(folder, job.id), done, expected, last_sign)
         if utcnow() - last_sign > timedelta(seconds=stale_seconds):
-            return _stale(job)
+            status, done, expected, error = JobStatus.failed, 0, 0, JOB_LOST
     percent = 100 if status is JobStatus.done else (min(99, done * 100 // expected) if expected else 0)
     return {
         "id": job.id,
@@ -137,7 +147,7 @@ def job_state(session: Session, job: ImportJob, folder: Path, *, stale_seconds: 
         "percent": percent,
         "import_id": job.import_id,
         "result_status": job.result_status,
-        "error": {"code": job.error_code, "message": job.error_message} if status is JobStatus.failed else None,
+        "error": error,
     }
 
 
@@ -151,21 +161,3 @@ def _file_progress(path: Path, done: int, expected: int, last_sign):
         return done, expected, last_sign
     touched = datetime.fromtimestamp(stat.st_mtime, UTC)
     return figures["done"], figures["expected"], max(last_sign, touched)
-
-
-def _stale(job: ImportJob) -> dict:
-    return {
-        "id": job.id,
-        "supplier": job.supplier,
-        "filename": job.filename,
-        "status": JobStatus.failed.value,
-        "rows_done": 0,
-        "rows_expected": 0,
-        "percent": 0,
-        "import_id": None,
-        "result_status": None,
-        "error": {
-            "code": "job_lost",
-            "message": "Importen avbröts innan den blev klar. Ingenting sparades. Ladda upp filen igen.",
-        },
-    }
