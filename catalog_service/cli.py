@@ -19,10 +19,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from importers.errors import ImportFileError
-
 from .errors import DomainError
-from .privacy.guard import PersonalDataFound
 
 
 def _create_app() -> Flask:
@@ -57,20 +54,12 @@ def fail_on_domain_error(as_json: bool = False):
 
     try:
         yield
-    except (DomainError, ImportFileError, PersonalDataFound) as error:
+    except DomainError as error:
         db.session.rollback()
-        code, message, details = _error_parts(error)
         if as_json:
-            emit_json({"error": {"code": code, "message": message, "details": details}})
-        click.echo(f"Fel: {message}", err=True)
+            emit_json({"error": error.as_dict()})
+        click.echo(f"Fel: {error.message}", err=True)
         sys.exit(1)
-
-
-def _error_parts(error) -> tuple[str, str, object]:
-    if isinstance(error, PersonalDataFound):
-        return "personal_data", str(error), {"field": error.field, "kinds": list(error.kinds)}
-    code = getattr(error, "code", None) or getattr(error, "kind", "error")
-    return code, error.message, getattr(error, "details", None)
 
 
 def transactional(command):

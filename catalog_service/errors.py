@@ -1,7 +1,8 @@
 """Domain errors and the one JSON error shape of the API.
 
-Every domain error has a code, a Swedish message and JSON-safe details, and
-maps to one HTTP status here; views never build error responses themselves.
+Every refusal is a ``DomainError`` (defined Flask-free in ``importers.errors``) with a code, a Swedish
+message and JSON-safe details; its HTTP status comes from the one table ``STATUS`` here. Views never
+build error responses themselves.
 """
 
 from __future__ import annotations
@@ -15,37 +16,99 @@ from marshmallow import Schema, fields
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
-from importers.errors import ImportFileError
+from importers.errors import DomainError, ImportFileError
 
-from .privacy.guard import PersonalDataFound
+__all__ = [
+    "STATUS",
+    "Conflict",
+    "DomainError",
+    "Forbidden",
+    "ImportFileError",
+    "Invalid",
+    "NotFound",
+    "Unauthorized",
+    "status_of",
+]
+
+# The one table from an error's code to its HTTP status. A code not listed is 422: the input could not be
+# processed. An error about one field of the input (details name a "field") is always 422, whatever its
+# code: "unknown_supplier" in a path is 404 (nothing there), the same code for a form or JSON field is 422.
+STATUS = {
+    # 400: the request itself is malformed
+    "token_in_query": 400,
+    "unknown_format": 400,
+    # 401: who is calling is unknown
+    "invalid_token": 401,
+    "missing_token": 401,
+    # 403: the caller is known but may not do this
+    "forbidden": 403,
+    "csrf": 403,
+    # 404: nothing there
+    "unknown_supplier": 404,
+    "feed_not_found": 404,
+    "no_published_version": 404,
+    "import_not_found": 404,
+    "job_not_found": 404,
+    "version_not_found": 404,
+    "order_not_found": 404,
+    "request_not_found": 404,
+    "work_order_not_found": 404,
+    "user_not_found": 404,
+    "token_not_found": 404,
+    # 406: no representation the caller accepts
+    "not_acceptable": 406,
+    # 409: the current state does not allow it
+    "import_in_progress": 409,
+    "not_in_contract": 409,
+    "no_contract": 409,
+    "not_a_draft": 409,
+    "no_draft": 409,
+    "four_eyes": 409,
+    "removal_guard": 409,
+    "stale_draft": 409,
+    "stale_version": 409,
+    "illegal_transition": 409,
+    "work_order_open": 409,
+    "decided_meanwhile": 409,
+    "no_made_to_measure": 409,
+    "user_exists": 409,
+    "token_revoked": 409,
+    # 415: not a workbook at all
+    "unsupported": 415,
+    # 429: too many requests; Retry-After says when to try again
+    "too_many_requests": 429,
+}
+DEFAULT_STATUS = 422
 
 
-class DomainError(Exception):
-    status = 400
-
-    def __init__(self, code: str, message: str, details=None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a domain error, from STATUS (see there for the one rule besides the table)."""
+    if isinstance(error.details, dict) and "field" in error.details:
+        return DEFAULT_STATUS
+    return STATUS.get(error.code, DEFAULT_STATUS)
 
 
+# Kinds of refusal, so a reader sees at the raise what is refused and a caller may catch one kind. They add
+# nothing to DomainError: the status comes from the code through STATUS, and a test checks that every code
+# raised as NotFound is 404 there, as Conflict 409, and so on.
 class NotFound(DomainError):
-    status = 404
+    """Nothing there (404)."""
+
+
+class Unauthorized(DomainError):
+    """Who is calling is unknown (401)."""
 
 
 class Forbidden(DomainError):
-    """The caller is known but their roles do not allow this (for services that check roles themselves)."""
-
-    status = 403
+    """The caller is known but their roles do not allow this (403)."""
 
 
 class Conflict(DomainError):
-    status = 409
+    """The current state does not allow this (409)."""
 
 
 class Invalid(DomainError):
-    status = 422
+    """The input cannot be processed (422)."""
 
 
 log = logging.getLogger(__name__)
@@ -63,8 +126,6 @@ DATABASE_UNAVAILABLE = (
     sqlite3.OperationalError,
 )
 RETRY_AFTER_SECONDS = 5
-
-IMPORT_FILE_STATUS = {"unsupported": 415, "unreadable": 422, "wrong_supplier": 422, "personal_data": 422}
 
 
 class ErrorSchema(Schema):
@@ -88,27 +149,18 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(error: DomainError):
-        retry = [("Retry-After", str(error.retry_after))] if getattr(error, "retry_after", None) else []
+        status = status_of(error)
+        retry = [("Retry-After", str(error.retry_after))] if error.retry_after else []
         if _is_page():
-            return _page(error.status, error.message, headers=retry)
-        response = jsonify(error_body(error.code, error.message, error.details))
+            return _page(status, error.message, headers=retry)
+        response = jsonify({"error": error.as_dict()})
         response.headers.extend(retry)
-        if error.status == 401:
+        if status == 401:
             challenge = 'Bearer realm="catalog"'
             if error.code == "invalid_token":
                 challenge += ', error="invalid_token"'
             response.headers["WWW-Authenticate"] = challenge
-        return response, error.status
-
-    @app.errorhandler(ImportFileError)
-    def _import_file(error: ImportFileError):
-        status = IMPORT_FILE_STATUS.get(error.kind, 422)
-        return jsonify(error_body(error.kind, error.message, error.details)), status
-
-    @app.errorhandler(PersonalDataFound)
-    def _personal_data(error: PersonalDataFound):
-        details = {"field": error.field, "kinds": list(error.kinds)}
-        return jsonify(error_body("personal_data", str(error), details)), 422
+        return response, status
 
     for error_class in DATABASE_UNAVAILABLE:
         app.register_error_handler(error_class, _database_unavailable)
@@ -117,7 +169,9 @@ def register(app: Flask) -> None:
 
 
 def _http_error(app: Flask, error: HTTPException):
-    details = getattr(error, "data", {}).get("messages") if hasattr(error, "data") else None
+    # flask-smorest's abort puts the schema's messages on the exception's ``data``; other HTTP errors have none
+    data = error.__dict__.get("data") or {}
+    details = data.get("messages")
     code = (error.name or "error").lower().replace(" ", "_")
     message = _swedish(error)
     if error.code == 413:

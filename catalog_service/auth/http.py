@@ -7,21 +7,13 @@ from functools import wraps
 from flask import g, request
 
 from ..cache import cache
-from ..errors import DomainError
+from ..errors import DomainError, Forbidden, Unauthorized
 from ..extensions import db
 from .models import Caller, Role, TokenKind
 from .ratelimit import check_caller
 from .service import authenticate, hash_token
 
 QUERY_TOKEN_NAMES = ("token", "access_token", "api_key", "apikey")
-
-
-class Unauthorized(DomainError):
-    status = 401
-
-
-class Forbidden(DomainError):
-    status = 403
 
 
 def current_caller() -> Caller:

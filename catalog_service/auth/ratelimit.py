@@ -20,10 +20,6 @@ from limits.strategies import FixedWindowRateLimiter
 from ..errors import DomainError
 
 
-class TooManyRequests(DomainError):
-    status = 429
-
-
 def init_app(app: Flask) -> None:
     storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
     app.extensions["rate_limiter"] = FixedWindowRateLimiter(storage)
@@ -38,11 +34,10 @@ def _strategy() -> FixedWindowRateLimiter:
     return current_app.extensions["rate_limiter"]
 
 
-def _refusal(limit, scope: str, key: str, message: str) -> TooManyRequests:
+def _refusal(limit, scope: str, key: str, message: str) -> DomainError:
     reset_at, _ = _strategy().get_window_stats(limit, *scope_key(scope, key))
-    error = TooManyRequests("too_many_requests", message, {"limit": str(limit)})
-    error.retry_after = max(int(reset_at - time.time()), 1)
-    return error
+    retry_after = max(int(reset_at - time.time()), 1)
+    return DomainError("too_many_requests", message, {"limit": str(limit)}, retry_after=retry_after)
 
 
 def scope_key(scope: str, key: str) -> tuple[str, str]:
@@ -51,14 +46,14 @@ def scope_key(scope: str, key: str) -> tuple[str, str]:
 
 
 def check_caller(key: str) -> None:
-    """Count one API request for ``key``; raise TooManyRequests (with retry_after) past the limit."""
+    """Count one API request for ``key``; raise DomainError too_many_requests (with retry_after) past the limit."""
     for limit in _limits(current_app.config["API_RATE_LIMIT"]):
         if not _strategy().hit(limit, *scope_key("api", key)):
             raise _refusal(limit, "api", key, "För många anrop. Vänta en stund och försök igen.")
 
 
 def check_login_allowed(keys: list[str]) -> None:
-    """Raise TooManyRequests when any of ``keys`` (address, name) has used up its failed logins."""
+    """Raise DomainError too_many_requests when any of ``keys`` (address, name) has used up its failed logins."""
     for limit in _limits(current_app.config["LOGIN_RATE_LIMIT"]):
         for key in keys:
             if not _strategy().test(limit, *scope_key("login", key)):

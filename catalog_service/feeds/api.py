@@ -12,19 +12,15 @@ from marshmallow import Schema, fields, validate
 from exports.registry import FORMATS, format_for_media_type
 
 from ..audit.service import record
-from ..auth.http import Forbidden, current_caller, require_roles
+from ..auth.http import current_caller, require_roles
 from ..auth.models import Role, TokenKind
-from ..errors import DomainError, NotFound
+from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..suppliers import profile_for, profiles
 from .fetchlog import record_fetch
 from .service import changes_since, feed_body, feed_head, fetch_status
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds", description="Sortimentsflöden för e-butiker")
-
-
-class NotAcceptable(DomainError):
-    status = 406
 
 
 class ChangesQuerySchema(Schema):
@@ -77,7 +73,7 @@ def _negotiate(req) -> str:
         return name
     chosen = format_for_media_type(req.headers.get("Accept"))
     if chosen is None:
-        raise NotAcceptable("not_acceptable", "Flödet finns som application/json, text/csv och xlsx.")
+        raise DomainError("not_acceptable", "Flödet finns som application/json, text/csv och xlsx.")
     return chosen.name
 
 

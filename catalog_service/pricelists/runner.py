@@ -12,13 +12,10 @@ import logging
 import os
 import sys
 
-from importers.errors import ImportFileError
-
 from .. import create_app
 from ..errors import DomainError
 from ..extensions import db
 from ..models import utcnow
-from ..privacy.guard import PersonalDataFound
 from .jobs import ProgressWriter, get_job, job_folder, progress_path, upload_path
 from .models import JobStatus
 from .service import import_price_list
@@ -54,10 +51,9 @@ def _run(job_id: int, folder) -> int:
             filename=job.filename,
             progress=ProgressWriter(db.engine, folder, job_id),
         )
-    except (DomainError, ImportFileError, PersonalDataFound) as error:
+    except DomainError as error:
         db.session.rollback()
-        code = getattr(error, "code", None) or getattr(error, "kind", None) or "personal_data"
-        _fail(job_id, code, _message(error))
+        _fail(job_id, error.code, error.message)
         return 1
     except Exception:
         db.session.rollback()
@@ -70,10 +66,6 @@ def _run(job_id: int, folder) -> int:
     job.rows_done = job.rows_expected = result.data_rows
     db.session.commit()
     return 0
-
-
-def _message(error) -> str:
-    return getattr(error, "message", None) or str(error)
 
 
 def _fail(job_id: int, code: str, message: str) -> None:

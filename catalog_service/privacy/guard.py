@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from importers.errors import DomainError
+
 from . import detectors
 from .structured import STRUCTURED_FIELDS, check_structured
 
@@ -90,17 +92,22 @@ class Finding:
     end: int
 
 
-class PersonalDataFound(Exception):
-    """Raised by ``guard_text``: the field holds personal data. Carries field and kinds, never the value."""
+class PersonalDataFound(DomainError):
+    """Raised by ``guard_text``: the field holds personal data. Code ``personal_data``, details
+    ``{"field", "kinds"}``; never the value."""
 
     def __init__(self, field: str, kinds: Iterable[str]):
-        self.field = field
-        self.kinds = tuple(kinds)
-        super().__init__(field, self.kinds)
+        kinds = tuple(kinds)
+        message = f'Fältet "{field}" innehåller personuppgifter ({describe(kinds)}). Ta bort dem och försök igen.'
+        super().__init__("personal_data", message, {"field": field, "kinds": list(kinds)})
 
-    def __str__(self) -> str:
-        kinds = describe(self.kinds)
-        return f'Fältet "{self.field}" innehåller personuppgifter ({kinds}). Ta bort dem och försök igen.'
+    @property
+    def field(self) -> str:
+        return self.details["field"]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(self.details["kinds"])
 
 
 def normalise(text: str) -> str:

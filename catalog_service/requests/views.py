@@ -9,9 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from ..auth.models import Role
-from ..errors import DomainError
+from ..errors import DomainError, status_of
 from ..extensions import db
-from ..privacy.guard import PersonalDataFound
 from ..suppliers import profiles
 from ..web.access import current_user, page_roles
 from .candidates import DEFAULT_MIN_COUNT, DEFAULT_MONTHS, assortment_candidates
@@ -67,18 +66,15 @@ FIELD_LABELS = {
 }
 
 
-def _refusal(error: Exception) -> tuple[str, str | None, int]:
+def _refusal(error: DomainError) -> tuple[str, str | None, int]:
     """(message, refused field, status) of a refused operation, led by the field's Swedish label; never the value."""
-    if isinstance(error, PersonalDataFound):
-        message, field, status = str(error), error.field, 422
-    else:
-        details = error.details if isinstance(error.details, dict) else {}
-        message, field, status = error.message, details.get("field"), error.status
-    return (f"{FIELD_LABELS[field]}: {message}" if field in FIELD_LABELS else message), field, status
+    field = error.details.get("field") if isinstance(error.details, dict) else None
+    message = error.message
+    return (f"{FIELD_LABELS[field]}: {message}" if field in FIELD_LABELS else message), field, status_of(error)
 
 
 def _message(error: DomainError):
-    return render_template("requests/message.html", message=error.message), error.status
+    return render_template("requests/message.html", message=error.message), status_of(error)
 
 
 @bp.get("/requests/new")
@@ -96,7 +92,7 @@ def submit_form():
     data = {name: request.form.get(name, "") for name in SUBMIT_FIELDS}
     try:
         submitted = submit_request(db.session, data, actor=actor, roles=roles)
-    except (DomainError, PersonalDataFound) as error:
+    except DomainError as error:
         db.session.rollback()
         message, field, status = _refusal(error)
         data.pop(field, None)  # the refused value is not shown again
@@ -218,10 +214,10 @@ def request_action(number: str):
     fields["made_to_measure"] = form.get("made_to_measure") == "on"
     try:
         perform(db.session, number, form.get("action", ""), actor=actor, roles=roles, **fields)
-    except (DomainError, PersonalDataFound) as error:
+    except DomainError as error:
         db.session.rollback()
         message, _field, status = _refusal(error)
-        if isinstance(error, DomainError) and error.status == 404:
+        if status_of(error) == 404:
             return _message(error)
         return _detail_page(number, error=message, status=status)
     db.session.commit()
@@ -254,10 +250,10 @@ def work_order_action(number: str):
             roles=roles,
             comment=request.form.get("comment") or None,
         )
-    except (DomainError, PersonalDataFound) as error:
+    except DomainError as error:
         db.session.rollback()
         message, _field, status = _refusal(error)
-        if isinstance(error, DomainError) and error.status == 404:
+        if status_of(error) == 404:
             return _message(error)
         return work_order_page(number, error=message, status=status)
     db.session.commit()

@@ -7,7 +7,7 @@ import io
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
 from ..auth.models import Role
-from ..errors import DomainError
+from ..errors import DomainError, status_of
 from ..extensions import db
 from ..privacy.guard import PersonalDataFound, describe
 from ..suppliers import profiles
@@ -128,7 +128,7 @@ def record_decision():
             rationale=form["rationale"],
             actor=current_user().name,
         )
-    except (DomainError, PersonalDataFound) as error:
+    except DomainError as error:
         db.session.rollback()
         return _refused(form, error)
     db.session.commit()
@@ -139,14 +139,14 @@ def record_decision():
 FIELD_LABELS = {"rationale": "Motiveringen", "article_number": "Artikelnumret"}
 
 
-def _refused(form: dict, error: Exception):
+def _refused(form: dict, error: DomainError):
     if isinstance(error, PersonalDataFound):
         label = FIELD_LABELS.get(error.field, error.field)
         message = f"{label} innehåller personuppgifter ({describe(error.kinds)}). Ta bort dem och försök igen."
         form = {**form, error.field: ""}  # personal data is never shown back
     else:
         message = error.message
-    status = getattr(error, "status", 422)
+    status = status_of(error)
     code = form["supplier"].strip().lower()
     if form["back"] == "article" and code in profiles() and error_field(error) != "article_number":
         return _article_page(
@@ -157,11 +157,8 @@ def _refused(form: dict, error: Exception):
     return _stock_page(NO_PERIOD, errors=[message], form=form, status=status)
 
 
-def error_field(error: Exception) -> str | None:
-    if isinstance(error, PersonalDataFound):
-        return error.field
-    details = getattr(error, "details", None)
-    return details.get("field") if isinstance(details, dict) else None
+def error_field(error: DomainError) -> str | None:
+    return error.details.get("field") if isinstance(error.details, dict) else None
 
 
 @bp.get("/stock/lagerlista.xlsx")

@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from ..audit.service import audit_facets, find_entries
 from ..auth import service as tokens_service
 from ..auth.models import Role
-from ..errors import DomainError
+from ..errors import DomainError, status_of
 from ..extensions import db
 from ..suppliers import profiles
 from .access import current_user, page_roles
@@ -93,7 +93,7 @@ def revoke_token(token_id: int):
         token = tokens_service.revoke_token(db.session, token_id, actor=current_user().name)
     except DomainError as refused:  # unknown or already revoked
         db.session.rollback()
-        return _tokens_page(errors=[refused.message], status=refused.status)
+        return _tokens_page(errors=[refused.message], status=status_of(refused))
     db.session.commit()
     flash(f"Token {token.prefix}… är återkallad. Den fungerar inte längre.")
     return redirect(url_for("web.tokens"))

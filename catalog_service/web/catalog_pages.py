@@ -15,7 +15,7 @@ from ..assortment.service import (
 )
 from ..auth.models import Role
 from ..contracts.service import active_contract, colour_mappings
-from ..errors import Conflict, DomainError
+from ..errors import Conflict, DomainError, status_of
 from ..extensions import db
 from ..privacy.guard import PersonalDataFound, describe
 from ..suppliers import profile_for, profiles
@@ -207,10 +207,10 @@ def rollback(supplier: str):
         version = rollback_assortment(
             db.session, code, to_number, actor=current_user().name, reason=request.form.get("reason", "")
         )
-    except (DomainError, PersonalDataFound) as refused:
+    except DomainError as refused:
         db.session.rollback()
-        text = refused.message if isinstance(refused, DomainError) else _personal_data(refused)
-        return _versions_page(code, errors=[text], status=getattr(refused, "status", 422))
+        text = _personal_data(refused) if isinstance(refused, PersonalDataFound) else refused.message
+        return _versions_page(code, errors=[text], status=status_of(refused))
     db.session.commit()
     flash(f"Version {version.number} publicerad för {_names()[code]}: innehållet från version {to_number}.")
     return redirect(url_for("web.versions", supplier=code))

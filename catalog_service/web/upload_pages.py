@@ -11,12 +11,11 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from sqlalchemy import func, select
 
 from exports.formats.xlsx_format import write_workbook
-from importers.errors import ImportFileError
 from importers.workbook import check_workbook
 
 from ..auth.models import Role
 from ..contracts.service import active_contract
-from ..errors import IMPORT_FILE_STATUS, DomainError
+from ..errors import DomainError, status_of
 from ..extensions import db
 from ..files import safe_name
 from ..pricelists.colours import decide_unknown_colour
@@ -24,7 +23,6 @@ from ..pricelists.jobs import create_job, get_job, job_folder, job_state, launch
 from ..pricelists.models import ImportJob, ImportStatus, PriceListRow
 from ..pricelists.service import get_import, invalid_rows, list_imports
 from ..pricelists.verdicts import EXCLUSIONS, Verdict
-from ..privacy.guard import PersonalDataFound
 from ..suppliers import profiles
 from .access import current_user, page_roles
 from .views import bp
@@ -85,11 +83,10 @@ def start_upload():
         )
         staged.replace(upload_path(folder, job.id))
         db.session.commit()
-    except (ImportFileError, DomainError) as error:
+    except DomainError as error:
         db.session.rollback()
         staged.unlink(missing_ok=True)
-        status = IMPORT_FILE_STATUS.get(error.kind, 422) if isinstance(error, ImportFileError) else error.status
-        return _upload_page(error.message, status, supplier)
+        return _upload_page(error.message, status_of(error), supplier)
     except BaseException:
         db.session.rollback()
         staged.unlink(missing_ok=True)
@@ -195,9 +192,9 @@ def decide_colour(import_id: int):
     try:
         moved = decide_unknown_colour(db.session, draft, value, base, actor=current_user().name)
         db.session.commit()
-    except (DomainError, PersonalDataFound) as error:
+    except DomainError as error:
         db.session.rollback()
-        flash(getattr(error, "message", None) or str(error))
+        flash(error.message)
         return redirect(url_for("web.import_result", import_id=import_id))
     if base:
         rows = "rad blev tillåten" if moved == 1 else "rader blev tillåtna"

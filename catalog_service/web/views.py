@@ -90,7 +90,7 @@ def orders():
 @page_roles(Role.hmc)
 def order_labels_pdf(kundordernummer: str):
     """The label sheet (PDF) of the order's made-to-measure lines; a refused batch number re-renders the order."""
-    from ..errors import DomainError, Invalid
+    from ..errors import DomainError, Invalid, status_of
     from ..orders.labels import order_labels
 
     number = unicodedata.normalize("NFKC", kundordernummer).strip()
@@ -101,8 +101,8 @@ def order_labels_pdf(kundordernummer: str):
     except DomainError as error:  # the messages never hold the batch number
         search = {**_empty_search(), "kundordernummer": number}
         if isinstance(error, Invalid):  # shown at the order's label form
-            return _orders_page(search, label_errors={number: error.message}, status=error.status)
-        return _orders_page(search, notices=[f"Etiketterna skrevs inte ut: {error.message}"], status=error.status)
+            return _orders_page(search, label_errors={number: error.message}, status=status_of(error))
+        return _orders_page(search, notices=[f"Etiketterna skrevs inte ut: {error.message}"], status=status_of(error))
     return send_file(
         io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=f"etiketter-{number}.pdf"
     )
