@@ -94,6 +94,9 @@ def _register(app: Flask) -> None:
 
     app.register_blueprint(health_bp)
     errors.register(app)
+    from .transactions import wrap_views
+
+    wrap_views(app)  # last: every view, of every blueprint above, commits once or rolls back
     from .cli import register_commands
 
     register_commands(app)

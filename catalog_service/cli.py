@@ -68,13 +68,12 @@ def transactional(command):
     @wraps(command)
     def run(*args, **kwargs):
         from .extensions import db
+        from .transactions import transaction
 
-        with fail_on_domain_error(kwargs.get("as_json", False)):
+        with fail_on_domain_error(kwargs.get("as_json", False)), transaction(db.session) as work:
             outcome = command(*args, **kwargs)
             if outcome is ROLLBACK or outcome is REFUSED:
-                db.session.rollback()
-            else:
-                db.session.commit()
+                work.discard()
         if outcome is REFUSED:
             sys.exit(1)
 

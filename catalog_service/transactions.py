@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 
+from sqlalchemy.orm import scoped_session
+
 from importers.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,8 @@ class Transaction:
     """The unit of work on one session: what the edge does when the work ends."""
 
     def __init__(self, session):
-        self.session = session
+        # the request's or command's own Session, not the scoped proxy (which lacks in_transaction)
+        self.session = session() if isinstance(session, scoped_session) else session
         self.discarded = False
         self.kept = False
         self._after_commit: list[Callable[[], object]] = []
@@ -55,11 +58,14 @@ class Transaction:
         self._after_commit.append(callback)
 
     def _commit(self) -> None:
-        self.session.commit()
+        if self.session.in_transaction():  # nothing touched the database (a feed poll from cache): no round trip
+            self.session.commit()
         for callback in self._after_commit:
             callback()
 
     def _roll_back(self) -> None:
+        if not self.session.in_transaction():
+            return
         try:
             self.session.rollback()
         except Exception:  # the connection is gone: there is nothing to roll back on it

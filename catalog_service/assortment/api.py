@@ -34,13 +34,7 @@ class Publish(MethodView):
     @blp.response(201, VersionSchema)
     def post(self, body, supplier):
         """Publish the supplier's draft as its next assortment version (four-eyes rule, removal guard)."""
-        try:
-            version = publish_assortment(db.session, supplier, actor=current_actor(), **body)
-        except Exception:
-            db.session.rollback()
-            raise
-        db.session.commit()
-        return version
+        return publish_assortment(db.session, supplier, actor=current_actor(), **body)
 
 
 @blp.route("/suppliers/<supplier>/rollback")
@@ -50,15 +44,9 @@ class Rollback(MethodView):
     @blp.response(201, VersionSchema)
     def post(self, body, supplier):
         """Publish an earlier version's content again, as a new version."""
-        try:
-            version = rollback_assortment(
-                db.session, supplier, body["to_version"], actor=current_actor(), reason=body["reason"]
-            )
-        except Exception:
-            db.session.rollback()
-            raise
-        db.session.commit()
-        return version
+        return rollback_assortment(
+            db.session, supplier, body["to_version"], actor=current_actor(), reason=body["reason"]
+        )
 
 
 @blp.route("/suppliers/<supplier>/versions")

@@ -17,6 +17,7 @@ from ..auth.models import Role, TokenKind
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..suppliers import profile_for, profiles
+from ..transactions import keep_refusal
 from .fetchlog import record_fetch
 from .service import changes_since, feed_body, feed_head, fetch_status
 
@@ -56,7 +57,7 @@ def authorised_supplier(supplier: str) -> str:
                 object_id=code if code in profiles() else "okänd",
                 token_id=caller.token_id,
             )
-            db.session.commit()
+            keep_refusal()  # the refusal is answered 404, and its audit entry stays
             raise NotFound("feed_not_found", "Flödet finns inte.")
         return code
     if not caller.has_role(Role.upphandlare, Role.hmc, Role.admin):
@@ -139,8 +140,7 @@ def feed(supplier):
             response.headers["Content-Disposition"] = (
                 f'attachment; filename="{code}-sortiment-v{head.version_number}.{extension}"'
             )
-    if record_fetch(db.session, caller, code, head.version_number, format_name, status):
-        db.session.commit()
+    record_fetch(db.session, caller, code, head.version_number, format_name, status)  # committed with the answer
     return response
 
 
@@ -163,9 +163,7 @@ class FeedChanges(MethodView):
     def get(self, query, supplier):
         """Items added, removed and changed between version `since` and the current version."""
         code = authorised_supplier(supplier)
-        result = changes_since(db.session, code, query["since"])
-        db.session.commit()
-        return result
+        return changes_since(db.session, code, query["since"])
 
 
 class FetchStatusSchema(Schema):

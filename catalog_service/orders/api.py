@@ -46,15 +46,9 @@ class OrderImports(MethodView):
         with tempfile.TemporaryDirectory(prefix="catalog-upload-") as folder:
             path = Path(folder) / "orders.xlsx"
             upload.save(path)
-            try:
-                result = import_orders(db.session, path, actor=current_actor(), filename=upload.filename)
-            except Exception:
-                db.session.rollback()
-                raise
+            result = import_orders(db.session, path, actor=current_actor(), filename=upload.filename)
         if result.status == "refused":
-            db.session.rollback()
-            return result, 422
-        db.session.commit()
+            return result, 422  # an answer of 422: nothing of it is committed
         return result
 
 

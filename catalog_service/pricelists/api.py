@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from ..auth.http import current_actor, require_roles
 from ..auth.models import Role
 from ..extensions import db
+from ..transactions import discard
 from .schemas import (
     ImportListItemSchema,
     ImportListQuerySchema,
@@ -42,22 +43,16 @@ class PriceLists(MethodView):
         with tempfile.TemporaryDirectory(prefix="catalog-upload-") as folder:
             path = Path(folder) / "upload.xlsx"
             upload.save(path)
-            try:
-                result = import_price_list(
-                    db.session,
-                    path,
-                    form["supplier"],
-                    actor=current_actor(),
-                    filename=upload.filename,
-                    dry_run=form["dry_run"],
-                )
-            except Exception:
-                db.session.rollback()
-                raise
+            result = import_price_list(
+                db.session,
+                path,
+                form["supplier"],
+                actor=current_actor(),
+                filename=upload.filename,
+                dry_run=form["dry_run"],
+            )
             if form["dry_run"]:
-                db.session.rollback()
-            else:
-                db.session.commit()
+                discard()  # a dry run is the real import, undone
         return (result, 200) if result.status == "unchanged" else result
 
 

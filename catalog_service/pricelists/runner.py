@@ -16,6 +16,7 @@ from .. import create_app
 from ..errors import DomainError
 from ..extensions import db
 from ..models import utcnow
+from ..transactions import transaction
 from .jobs import ProgressWriter, get_job, job_folder, progress_path, upload_path
 from .models import JobStatus
 from .service import import_price_list
@@ -37,42 +38,41 @@ def run(job_id: int) -> int:
 
 
 def _run(job_id: int, folder) -> int:
-    job = get_job(db.session, job_id)
-    if job.status is not JobStatus.queued:
-        return 1  # started twice: the first run owns it
-    job.status, job.heartbeat_at = JobStatus.running, utcnow()
-    db.session.commit()
+    with transaction(db.session):
+        job = get_job(db.session, job_id)
+        if job.status is not JobStatus.queued:
+            return 1  # started twice: the first run owns it
+        job.status, job.heartbeat_at = JobStatus.running, utcnow()
     try:
-        result = import_price_list(
-            db.session,
-            upload_path(folder, job_id),
-            job.supplier,
-            actor=job.created_by,
-            filename=job.filename,
-            progress=ProgressWriter(db.engine, folder, job_id),
-        )
+        # One transaction: the import's rows, its draft and the job marked done commit together, or not at all.
+        with transaction(db.session):
+            result = import_price_list(
+                db.session,
+                upload_path(folder, job_id),
+                job.supplier,
+                actor=job.created_by,
+                filename=job.filename,
+                progress=ProgressWriter(db.engine, folder, job_id),
+            )
+            job = get_job(db.session, job_id)
+            job.status, job.finished_at, job.heartbeat_at = JobStatus.done, utcnow(), utcnow()
+            job.import_id, job.result_status = result.import_id, result.status
+            job.rows_done = job.rows_expected = result.data_rows
     except DomainError as error:
-        db.session.rollback()
         _fail(job_id, error.code, error.message)
         return 1
     except Exception:
-        db.session.rollback()
         log.exception("import job %s failed", job_id)  # the traceback holds no cell values
         _fail(job_id, "internal", "Importen misslyckades av ett internt fel. Ingenting sparades. Försök igen.")
         return 1
-    job = get_job(db.session, job_id)  # in the import's transaction: done and the draft commit together
-    job.status, job.finished_at, job.heartbeat_at = JobStatus.done, utcnow(), utcnow()
-    job.import_id, job.result_status = result.import_id, result.status
-    job.rows_done = job.rows_expected = result.data_rows
-    db.session.commit()
     return 0
 
 
 def _fail(job_id: int, code: str, message: str) -> None:
-    job = get_job(db.session, job_id)
-    job.status, job.finished_at = JobStatus.failed, utcnow()
-    job.error_code, job.error_message = code[:40], message[:2000]
-    db.session.commit()
+    with transaction(db.session):
+        job = get_job(db.session, job_id)
+        job.status, job.finished_at = JobStatus.failed, utcnow()
+        job.error_code, job.error_message = code[:40], message[:2000]
 
 
 if __name__ == "__main__":

@@ -38,17 +38,6 @@ def _caller():
     return caller.actor, caller.roles
 
 
-def _committed(operation):
-    """Run a state-changing operation; commit once, or roll back and re-raise."""
-    try:
-        result = operation()
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
-
-
 @blp.route("/requests")
 class Requests(MethodView):
     @require_roles(Role.forskrivare, Role.hmc)
@@ -62,7 +51,7 @@ class Requests(MethodView):
         order it in that supplier's e-shop; the request is recorded as resolved_in_assortment.
         """
         actor, roles = _caller()
-        submitted = _committed(lambda: submit_request(db.session, body, actor=actor, roles=roles))
+        submitted = submit_request(db.session, body, actor=actor, roles=roles)
         view = request_view(db.session, submitted.request, actor=actor, roles=roles)
         if submitted.found is None:
             return view
@@ -131,7 +120,7 @@ class RequestActions(MethodView):
         """
         actor, roles = _caller()
         action = body.pop("action")
-        request = _committed(lambda: perform(db.session, number, action, actor=actor, roles=roles, **body))
+        request = perform(db.session, number, action, actor=actor, roles=roles, **body)
         return request_view(db.session, request, actor=actor, roles=roles)
 
 
@@ -152,9 +141,7 @@ class WorkOrderActions(MethodView):
     def post(self, body, number):
         """Take one step: order, receive (arrived at HMC), deliver, close (closes the request too)."""
         actor, roles = _caller()
-        order = _committed(
-            lambda: perform_work_order(
-                db.session, number, body["action"], actor=actor, roles=roles, comment=body.get("comment")
-            )
+        order = perform_work_order(
+            db.session, number, body["action"], actor=actor, roles=roles, comment=body.get("comment")
         )
         return work_order_view(order, roles=roles)

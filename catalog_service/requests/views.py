@@ -12,6 +12,7 @@ from ..auth.models import Role
 from ..errors import DomainError, status_of
 from ..extensions import db
 from ..suppliers import profiles
+from ..transactions import discard
 from ..web.access import current_user, page_roles
 from .candidates import DEFAULT_MIN_COUNT, DEFAULT_MONTHS, assortment_candidates
 from .models import COMMENT_MAX, DESCRIPTION_MAX, MODEL_MAX, SPECIFICATION_MAX, RequestStatus
@@ -93,11 +94,10 @@ def submit_form():
     try:
         submitted = submit_request(db.session, data, actor=actor, roles=roles)
     except DomainError as error:
-        db.session.rollback()
+        discard()
         message, field, status = _refusal(error)
         data.pop(field, None)  # the refused value is not shown again
         return render_template("requests/new.html", form=data, error=message, error_field=field), status
-    db.session.commit()
     if submitted.found is None:
         return redirect(url_for("request_pages.detail", number=submitted.request.number), 303)
     view = request_view(db.session, submitted.request, actor=actor, roles=roles)
@@ -215,12 +215,11 @@ def request_action(number: str):
     try:
         perform(db.session, number, form.get("action", ""), actor=actor, roles=roles, **fields)
     except DomainError as error:
-        db.session.rollback()
+        discard()
         message, _field, status = _refusal(error)
         if status_of(error) == 404:
             return _message(error)
         return _detail_page(number, error=message, status=status)
-    db.session.commit()
     return redirect(url_for("request_pages.detail", number=number.strip().upper()), 303)
 
 
@@ -251,10 +250,9 @@ def work_order_action(number: str):
             comment=request.form.get("comment") or None,
         )
     except DomainError as error:
-        db.session.rollback()
+        discard()
         message, _field, status = _refusal(error)
         if status_of(error) == 404:
             return _message(error)
         return work_order_page(number, error=message, status=status)
-    db.session.commit()
     return redirect(url_for("request_pages.work_order_page", number=number.strip().upper()), 303)

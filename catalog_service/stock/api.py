@@ -76,7 +76,7 @@ class Decisions(MethodView):
 
         A change of the flag changes the supplier's e-shop feed (hmc_stock_item) and its ETag at once.
         """
-        decision = decide(
+        return decide(
             db.session,
             data["supplier"],
             data["article_number"],
@@ -84,8 +84,6 @@ class Decisions(MethodView):
             rationale=data["rationale"],
             actor=current_actor(),
         )
-        db.session.commit()
-        return decision
 
 
 @blp.route("/list.xlsx")

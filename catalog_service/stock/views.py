@@ -11,6 +11,7 @@ from ..errors import DomainError, status_of
 from ..extensions import db
 from ..privacy.guard import PersonalDataFound, describe
 from ..suppliers import profiles
+from ..transactions import discard
 from ..web.access import current_user, page_roles
 from .charts import abc_xyz_matrix, pareto_chart, weekly_chart
 from .decisions import decide, decision_history
@@ -129,9 +130,8 @@ def record_decision():
             actor=current_user().name,
         )
     except DomainError as error:
-        db.session.rollback()
+        discard()
         return _refused(form, error)
-    db.session.commit()
     target = url_for("stock_pages.article_page", supplier=decision.supplier, article_number=decision.article_number)
     return redirect(f"{target}?sparat=1", code=303)
 

@@ -12,6 +12,7 @@ from ..auth.models import Role
 from ..errors import DomainError, status_of
 from ..extensions import db
 from ..suppliers import profiles
+from ..transactions import discard
 from .access import current_user, page_roles
 from .views import bp
 
@@ -81,7 +82,6 @@ def create_token():
     if supplier not in profiles():
         return _tokens_page(errors=["Välj vilken leverantörs e-butik token ska gälla."], status=422)
     raw, token = tokens_service.create_token(db.session, actor=current_user().name, eshop=supplier)
-    db.session.commit()
     return _tokens_page(created={"raw": raw, "token": token}, status=201)
 
 
@@ -92,9 +92,8 @@ def revoke_token(token_id: int):
     try:
         token = tokens_service.revoke_token(db.session, token_id, actor=current_user().name)
     except DomainError as refused:  # unknown or already revoked
-        db.session.rollback()
+        discard()
         return _tokens_page(errors=[refused.message], status=status_of(refused))
-    db.session.commit()
     flash(f"Token {token.prefix}… är återkallad. Den fungerar inte längre.")
     return redirect(url_for("web.tokens"))
 

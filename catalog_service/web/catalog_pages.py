@@ -19,6 +19,7 @@ from ..errors import Conflict, DomainError, status_of
 from ..extensions import db
 from ..privacy.guard import PersonalDataFound, describe
 from ..suppliers import profile_for, profiles
+from ..transactions import discard
 from .access import current_user, page_roles
 from .views import bp
 
@@ -101,14 +102,13 @@ def publish(supplier: str):
     try:
         version = publish_assortment(db.session, code, actor=actor, confirm_removal=confirm, reason=reason)
     except Conflict as refused:
-        db.session.rollback()  # also returns the reserved version number
+        discard()  # also returns the reserved version number
         if refused.code not in PLAIN_REFUSALS:
             raise
         return _review_page(code, message=refused.message, ask_removal=refused.code == "removal_guard", status=409)
     except PersonalDataFound as found:  # in the reason; the message names the field, never the value
-        db.session.rollback()
+        discard()
         return _review_page(code, message=_personal_data(found), ask_removal=confirm, status=422)
-    db.session.commit()
     flash(f"Version {version.number} publicerad för {_names()[code]} med {version.item_count} artiklar.")
     return redirect(url_for("web.versions", supplier=code))
 
@@ -208,10 +208,9 @@ def rollback(supplier: str):
             db.session, code, to_number, actor=current_user().name, reason=request.form.get("reason", "")
         )
     except DomainError as refused:
-        db.session.rollback()
+        discard()
         text = _personal_data(refused) if isinstance(refused, PersonalDataFound) else refused.message
         return _versions_page(code, errors=[text], status=status_of(refused))
-    db.session.commit()
     flash(f"Version {version.number} publicerad för {_names()[code]}: innehållet från version {to_number}.")
     return redirect(url_for("web.versions", supplier=code))
 

@@ -8,6 +8,7 @@ from ..audit.service import record
 from ..auth.ratelimit import check_login_allowed, count_failed_login
 from ..auth.service import verify_password
 from ..extensions import db
+from ..transactions import keep_refusal
 from .access import current_user, log_in, log_out, safe_next
 
 bp = Blueprint("login", __name__, template_folder="templates")
@@ -36,12 +37,11 @@ def login():
         count_failed_login(_attempt_keys())
         # The typed name is not recorded: people sometimes type other things into the name field.
         record(db.session, actor="anonym", action="user.login_failed", object_type="user")
-        db.session.commit()
+        keep_refusal()  # answered 401, and the failed attempt stays in the audit log
         error = "Fel användarnamn eller lösenord."
         return render_template("login.html", next=target, error=error), 401
     log_in(user)
     record(db.session, actor=user.name, action="user.login", object_type="user", object_id=user.id)
-    db.session.commit()
     return redirect(target)
 
 
@@ -50,7 +50,6 @@ def logout():
     user = current_user()
     if user is not None:
         record(db.session, actor=user.name, action="user.logout", object_type="user", object_id=user.id)
-        db.session.commit()
     log_out()
     flash("Du är utloggad.")
     return redirect(url_for("login.login"))

@@ -24,6 +24,7 @@ from ..pricelists.models import ImportJob, ImportStatus, PriceListRow
 from ..pricelists.service import get_import, invalid_rows, list_imports
 from ..pricelists.verdicts import EXCLUSIONS, Verdict
 from ..suppliers import profiles
+from ..transactions import after_commit, discard
 from .access import current_user, page_roles
 from .views import bp
 
@@ -82,17 +83,16 @@ def start_upload():
             actor=current_user().name,
         )
         staged.replace(upload_path(folder, job.id))
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
+        discard()  # the page below lists the jobs: not the refused one
         staged.unlink(missing_ok=True)
         return _upload_page(error.message, status_of(error), supplier)
     except BaseException:
-        db.session.rollback()
         staged.unlink(missing_ok=True)
         raise
-    launch(current_app, job.id)
-    return redirect(url_for("web.import_job", job_id=job.id))
+    app, job_id = current_app._get_current_object(), job.id
+    after_commit(lambda: launch(app, job_id))  # the child process reads the job's committed row
+    return redirect(url_for("web.import_job", job_id=job_id))
 
 
 def _state(job_id: int) -> dict:
@@ -191,9 +191,8 @@ def decide_colour(import_id: int):
     base = request.form.get("base_colour", "").strip() or None
     try:
         moved = decide_unknown_colour(db.session, draft, value, base, actor=current_user().name)
-        db.session.commit()
     except DomainError as error:
-        db.session.rollback()
+        discard()
         flash(error.message)
         return redirect(url_for("web.import_result", import_id=import_id))
     if base:
