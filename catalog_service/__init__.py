@@ -79,16 +79,33 @@ def _register(app: Flask) -> None:
         # per-caller rate limit is checked there too (auth/ratelimit.py).
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
+    from .assortment.views import bp as assortment_pages
+    from .audit.views import bp as audit_pages
+    from .auth.views import bp as token_pages
+    from .contracts.views import bp as contract_pages
+    from .orders.views import bp as order_pages
+    from .pricelists.views import bp as pricelist_pages
     from .requests.views import bp as requests_pages
     from .stock.views import bp as stock_pages
+    from .web import filters
     from .web.login import bp as login_bp
     from .web.views import bp as web_bp
     from .web.views import docs_assets
 
     app.register_blueprint(login_bp)
-    app.register_blueprint(web_bp)
-    app.register_blueprint(stock_pages)
-    app.register_blueprint(requests_pages)
+    app.register_blueprint(web_bp)  # the shell: base templates, static files, health
+    filters.init_app(app)
+    for pages in (
+        assortment_pages,
+        contract_pages,
+        pricelist_pages,
+        order_pages,
+        requests_pages,
+        stock_pages,
+        audit_pages,
+        token_pages,
+    ):
+        app.register_blueprint(pages)
     app.register_blueprint(docs_assets)
     from .health import bp as health_bp
 

@@ -15,3 +15,12 @@ class AuditQuerySchema(Schema):
     action = fields.String()
     actor = fields.String()
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class AuditPageQuerySchema(AuditQuerySchema):
+    """The audit page's filters: the API's, and object type, a date range and a page number."""
+
+    object_type = fields.String()
+    date_from = fields.Date()
+    date_to = fields.Date()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))

@@ -14,15 +14,18 @@ from ..extensions import db
 from ..suppliers import profiles
 from ..transactions import discard
 from ..web.access import current_user, page_roles
+from ..web.queries import load_query
 from .candidates import DEFAULT_MIN_COUNT, DEFAULT_MONTHS, assortment_candidates
 from .models import COMMENT_MAX, DESCRIPTION_MAX, MODEL_MAX, SPECIFICATION_MAX, RequestStatus
 from .queries import get_request_for, list_requests, lookup, overdue_days, request_view, work_order_view
+from .schemas import RequestQuerySchema
 from .service import SUBMIT_FIELDS, perform, submit_request
 from .workflow import ACTION_LABELS, EVENT_LABELS, OPEN_STATUSES, REASON_LABELS, STATUS_LABELS, URGENCY_LABELS
 from .workorders import get_work_order, perform_work_order
 
 bp = Blueprint("request_pages", __name__, template_folder="templates")
 PER_PAGE = 50
+QUEUE_QUERY = RequestQuerySchema(exclude=("kundordernummer", "per_page"))
 APPROVE_FIELDS = ("cost_estimate_sek", "cost_unit_code", "supplier", "article_number", "specification")
 
 
@@ -122,15 +125,9 @@ def lookup_page():
 def queue():
     """HMC's queue (a prescriber's own requests): filters status, supplier, urgency, age, overdue."""
     actor, roles = _me()
-    args = request.args
-    statuses, errors = _statuses(args.getlist("status")), []
-    supplier = args.get("supplier", "").strip().lower()
-    if supplier and supplier not in profiles():
-        errors.append("Okänd leverantör: filtret används inte.")
-        supplier = ""
-    urgency = args.get("urgency", "") if args.get("urgency", "") in URGENCY_LABELS else ""
-    age = args.get("age", type=int)
-    page = max(args.get("page", default=1, type=int) or 1, 1)
+    query, errors = _queue_query(request.args)
+    statuses, supplier, urgency = query["statuses"], query.get("supplier", ""), query.get("urgency")
+    age, overdue, page = query.get("age"), query.get("overdue", False), query["page"]
     try:
         found = list_requests(
             db.session,
@@ -138,9 +135,9 @@ def queue():
             roles=roles,
             statuses=statuses,
             supplier=supplier or None,
-            urgency=urgency or None,
-            min_age=age if age and age > 0 else None,
-            overdue=bool(args.get("overdue")),
+            urgency=urgency,
+            min_age=age or None,
+            overdue=overdue,
             page=page,
             per_page=PER_PAGE,
         )
@@ -150,9 +147,9 @@ def queue():
     filters = {
         "status": [s.value for s in statuses],
         "supplier": supplier,
-        "urgency": urgency,
+        "urgency": urgency.value if urgency else "",
         "age": age or "",
-        "overdue": bool(args.get("overdue")),
+        "overdue": overdue,
     }
     return render_template(
         "requests/queue.html",
@@ -165,12 +162,23 @@ def queue():
     ), (422 if errors else 200)
 
 
-def _statuses(values: list[str]) -> list[RequestStatus]:
-    """The chosen statuses; the open ones when none is chosen (the queue's work)."""
-    chosen = [RequestStatus(v) for v in values if v in RequestStatus.__members__]
-    if "all" in values:
-        return []
-    return chosen or list(OPEN_STATUSES)
+def _queue_query(args) -> tuple[dict, list[str]]:
+    """The queue's filters, read with the API's query schema; refused values are dropped (never echoed).
+
+    No status chosen means the open ones (the queue's work); "all" means every status.
+    """
+    show_all = "all" in args.getlist("status")
+    args = args.copy()
+    args.setlist("status", [value for value in args.getlist("status") if value != "all"])
+    query, _refused = load_query(QUEUE_QUERY, args)  # a refused status, urgency or age filters nothing
+    query["statuses"] = [] if show_all else (query.pop("status", None) or list(OPEN_STATUSES))
+    errors = []
+    supplier = (query.get("supplier") or "").lower()
+    if supplier and supplier not in profiles():
+        errors.append("Okänd leverantör: filtret används inte.")
+        supplier = ""
+    query["supplier"] = supplier
+    return query, errors
 
 
 @bp.get("/requests/candidates")

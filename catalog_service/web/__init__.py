@@ -1,5 +1,2 @@
-"""Web pages for people (Swedish, server-rendered)."""
-
-# The page modules add their routes to views.bp when imported; importing them here registers them
-# wherever the blueprint is used.
-from . import admin_pages, catalog_pages, upload_pages  # noqa: F401
+"""The shell of the pages: base templates, navigation, login, page access, security headers, static files,
+the error page and template filters. Each area's own pages live in that area's ``views.py``."""

@@ -11,19 +11,19 @@ U, H, F, A = Role.upphandlare, Role.hmc, Role.forskrivare, Role.admin
 
 # (endpoint, label, roles); an endpoint that is not registered is left out.
 MENU = (
-    ("web.overview", "Översikt", (U, H)),
-    ("web.contract", "Avtal", (U, H)),
-    ("web.upload", "Ladda upp prislista", (U,)),
-    ("web.versions", "Versioner", (U, H)),
+    ("assortment_pages.overview", "Översikt", (U, H)),
+    ("contract_pages.contract", "Avtal", (U, H)),
+    ("pricelist_pages.upload", "Ladda upp prislista", (U,)),
+    ("assortment_pages.versions", "Versioner", (U, H)),
     ("request_pages.new_request", "Ny konsultation", (F, H)),
     ("request_pages.lookup_page", "Sök ärende", (F, H, U)),
     ("request_pages.queue", "Konsultationer", (H, F)),
     ("request_pages.candidates_page", "Sortimentskandidater", (H, U)),
-    ("web.orders", "Ordrar", (H, F)),
-    ("web.delivery", "Leveranser", (H, U)),
+    ("order_pages.orders", "Ordrar", (H, F)),
+    ("order_pages.delivery", "Leveranser", (H, U)),
     ("stock_pages.stock_page", "Lagerartiklar", (H,)),
-    ("web.audit", "Händelselogg", (U, A)),
-    ("web.tokens", "E-butikstoken", (A,)),
+    ("audit_pages.audit", "Händelselogg", (U, A)),
+    ("token_pages.tokens", "E-butikstoken", (A,)),
 )
 
 

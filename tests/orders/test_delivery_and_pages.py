@@ -12,7 +12,7 @@ import time_machine
 from catalog_service.extensions import db
 from catalog_service.orders.delivery import delivery_report
 from catalog_service.orders.leadtime import add_working_days
-from catalog_service.web import views
+from catalog_service.orders import views
 from tests.conftest import bearer_client, csrf_from, make_token, page_client
 from tests.factories import assortments as factory
 from tests.orders.test_history import export

@@ -7,7 +7,7 @@ import tempfile
 from datetime import UTC
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
 
 from exports.formats.xlsx_format import write_workbook
@@ -18,15 +18,16 @@ from ..contracts.service import active_contract
 from ..errors import DomainError, status_of
 from ..extensions import db
 from ..files import safe_name
-from ..pricelists.colours import decide_unknown_colour
-from ..pricelists.jobs import create_job, get_job, job_folder, job_state, launch, upload_path
-from ..pricelists.models import ImportJob, ImportStatus, PriceListRow
-from ..pricelists.service import get_import, invalid_rows, list_imports
-from ..pricelists.verdicts import EXCLUSIONS, Verdict
 from ..suppliers import profiles
 from ..transactions import after_commit, discard
-from .access import current_user, page_roles
-from .views import bp
+from ..web.access import current_user, page_roles
+from .colours import decide_unknown_colour
+from .jobs import create_job, get_job, job_folder, job_state, launch, upload_path
+from .models import ImportJob, ImportStatus, PriceListRow
+from .service import get_import, invalid_rows, list_imports
+from .verdicts import EXCLUSIONS, Verdict
+
+bp = Blueprint("pricelist_pages", __name__, template_folder="templates")
 
 ROWS_PER_PAGE = 50
 VERDICT_LABELS = {
@@ -55,7 +56,12 @@ def upload():
 def _upload_page(error: str | None = None, status: int = 200, supplier: str = ""):
     jobs = db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(10)).all()
     return render_template(
-        "upload.html", suppliers=profiles(), jobs=jobs, error=error, chosen=supplier, imports=list_imports(db.session)
+        "pricelists/upload.html",
+        suppliers=profiles(),
+        jobs=jobs,
+        error=error,
+        chosen=supplier,
+        imports=list_imports(db.session),
     ), status
 
 
@@ -92,7 +98,7 @@ def start_upload():
         raise
     app, job_id = current_app._get_current_object(), job.id
     after_commit(lambda: launch(app, job_id))  # the child process reads the job's committed row
-    return redirect(url_for("web.import_job", job_id=job_id))
+    return redirect(url_for("pricelist_pages.import_job", job_id=job_id))
 
 
 def _state(job_id: int) -> dict:
@@ -107,7 +113,7 @@ def _state(job_id: int) -> dict:
 def import_job(job_id: int):
     """The progress bar; a small script polls the state, and without scripts the page reloads itself."""
     state = _state(job_id)
-    return render_template("import_job.html", state=state, supplier_name=profiles()[state["supplier"]].name)
+    return render_template("pricelists/import_job.html", state=state, supplier_name=profiles()[state["supplier"]].name)
 
 
 @bp.get("/pricelists/jobs/<int:job_id>/state")
@@ -115,7 +121,7 @@ def import_job(job_id: int):
 def import_job_state(job_id: int):
     state = _state(job_id)
     if state["status"] == "done":
-        state["result_url"] = url_for("web.import_result", import_id=state["import_id"])
+        state["result_url"] = url_for("pricelist_pages.import_result", import_id=state["import_id"])
     return state
 
 
@@ -132,7 +138,7 @@ def import_result(import_id: int):
     counts = {v.value: draft.excluded.get(v.value, 0) for v in EXCLUSIONS} | {"allowed": draft.allowed}
     bases = sorted(b.name for b in draft.contract.base_colours if b.supplier == draft.supplier)
     return render_template(
-        "import_result.html",
+        "pricelists/import_result.html",
         draft=draft,
         counts=counts,
         counted=sum(counts.values()),
@@ -144,8 +150,8 @@ def import_result(import_id: int):
         bases=bases,
         supplier_name=profiles()[draft.supplier].name,
         can_decide=draft.status is ImportStatus.draft and current_user().has_role(*UPLOADERS, Role.admin),
-        review_url=url_for("web.review", supplier=draft.supplier)
-        if "web.review" in current_app.view_functions
+        review_url=url_for("assortment_pages.review", supplier=draft.supplier)
+        if "assortment_pages.review" in current_app.view_functions
         else None,
     )
 
@@ -194,10 +200,10 @@ def decide_colour(import_id: int):
     except DomainError as error:
         discard()
         flash(error.message)
-        return redirect(url_for("web.import_result", import_id=import_id))
+        return redirect(url_for("pricelist_pages.import_result", import_id=import_id))
     if base:
         rows = "rad blev tillåten" if moved == 1 else "rader blev tillåtna"
         flash(f"Färgen {value!r} räknas nu som {base}: {moved} {rows}.")
     else:
         flash(f"Färgen {value!r} är markerad som inte basfärg.")
-    return redirect(url_for("web.import_result", import_id=import_id))
+    return redirect(url_for("pricelist_pages.import_result", import_id=import_id))

@@ -1,11 +1,24 @@
-"""Pages for the contract and the assortment: the contract, a draft's review and publishing, versions and rollback."""
+"""The assortment's pages: the overview, a draft's review and publishing, versions and rollback."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
-from ..assortment.review import review_draft
-from ..assortment.service import (
+from ..auth.models import Role
+from ..contracts.models import Contract
+from ..contracts.service import active_contract
+from ..errors import Conflict, DomainError, status_of
+from ..extensions import db
+from ..feeds.service import fetch_status
+from ..pricelists.models import ImportStatus
+from ..pricelists.service import list_imports
+from ..privacy.guard import PersonalDataFound, describe
+from ..suppliers import profile_for, profiles
+from ..transactions import discard
+from ..web.access import current_user, page_roles
+from .review import review_draft
+from .service import (
     REMOVAL_GUARD_SHARE,
     current_version,
     latest_draft,
@@ -13,15 +26,8 @@ from ..assortment.service import (
     publish_assortment,
     rollback_assortment,
 )
-from ..auth.models import Role
-from ..contracts.service import active_contract, colour_mappings
-from ..errors import Conflict, DomainError, status_of
-from ..extensions import db
-from ..privacy.guard import PersonalDataFound, describe
-from ..suppliers import profile_for, profiles
-from ..transactions import discard
-from .access import current_user, page_roles
-from .views import bp
+
+bp = Blueprint("assortment_pages", __name__, template_folder="templates")
 
 PER_PAGE = 100  # rows per page in the long lists of a review
 # Refusals of a publish that are part of the normal work, shown on the review page as plain messages.
@@ -58,30 +64,26 @@ VERDICT_LABELS = {
 }
 
 
-@bp.app_template_filter("sek")
-def sek(ore: int | None) -> str:
-    """Öre as Swedish kronor: 123450 → '1 234,50 kr'."""
-    if ore is None:
-        return "–"
-    return f"{ore // 100:,}".replace(",", "\u00a0") + f",{ore % 100:02d}\u00a0kr"
-
-
-@bp.get("/contract")
+@bp.get("/")
 @page_roles(Role.upphandlare, Role.hmc)
-def contract():
-    """The active contract: procured models and base colours per supplier, prices and validity."""
-    try:
-        loaded = active_contract(db.session)
-    except Conflict as none:
-        return render_template("contract.html", contract=None, message=none.message)
-    suppliers = {}
-    for model in sorted(loaded.models, key=lambda m: (m.supplier, m.position, m.model_key)):
-        suppliers.setdefault(model.supplier, {"models": [], "colours": []})["models"].append(model)
-    for colour in sorted(loaded.base_colours, key=lambda c: (c.supplier, c.name)):
-        suppliers.setdefault(colour.supplier, {"models": [], "colours": []})["colours"].append(colour)
-    for code, terms in suppliers.items():
-        terms["decisions"] = colour_mappings(loaded, code)  # people's decisions on unknown colours
-    return render_template("contract.html", contract=loaded, suppliers=suppliers, names=_names())
+def overview():
+    """Per supplier: the latest import, a draft waiting for review, the published version, e-shop fetches."""
+    contract = db.session.scalar(select(Contract).where(Contract.active.is_(True)))
+    latest = {}
+    for item in list_imports(db.session, limit=200):
+        latest.setdefault(item.supplier, item)
+    drafts = {code: item for code, item in latest.items() if item.status is ImportStatus.draft}
+    published = {code: current_version(db.session, code) for code in profiles()}
+    fetches = {code: fetch_status(db.session, code) for code in profiles()}
+    return render_template(
+        "assortment/overview.html",
+        contract=contract,
+        suppliers=profiles(),
+        latest=latest,
+        drafts=drafts,
+        published=published,
+        fetches=fetches,
+    )
 
 
 @bp.get("/review/<supplier>")
@@ -110,7 +112,7 @@ def publish(supplier: str):
         discard()
         return _review_page(code, message=_personal_data(found), ask_removal=confirm, status=422)
     flash(f"Version {version.number} publicerad för {_names()[code]} med {version.item_count} artiklar.")
-    return redirect(url_for("web.versions", supplier=code))
+    return redirect(url_for("assortment_pages.versions", supplier=code))
 
 
 def _review_page(code: str, *, message: str | None = None, ask_removal: bool = False, status: int = 200):
@@ -118,7 +120,9 @@ def _review_page(code: str, *, message: str | None = None, ask_removal: bool = F
     try:
         draft = latest_draft(db.session, code)
     except Conflict as none:
-        page = render_template("review.html", supplier=code, name=names[code], draft=None, message=none.message)
+        page = render_template(
+            "assortment/review.html", supplier=code, name=names[code], draft=None, message=none.message
+        )
         return page, status
     found = review_draft(db.session, draft)
     diff, reconciliation = found["diff"], found["reconciliation"]
@@ -134,7 +138,7 @@ def _review_page(code: str, *, message: str | None = None, ask_removal: bool = F
         )
     }
     page = render_template(
-        "review.html",
+        "assortment/review.html",
         supplier=code,
         name=names[code],
         draft=draft,
@@ -171,7 +175,7 @@ def _paged(items: list, name: str, supplier: str) -> dict:
     start = (page - 1) * PER_PAGE
     args = {key: value for key, value in request.args.items() if key.endswith("_page")}
     links = {
-        label: url_for("web.review", supplier=supplier, **{**args, f"{name}_page": number}, _anchor=name)
+        label: url_for("assortment_pages.review", supplier=supplier, **{**args, f"{name}_page": number}, _anchor=name)
         for label, number in (("previous", page - 1), ("next", page + 1))
         if 1 <= number <= pages
     }
@@ -212,7 +216,7 @@ def rollback(supplier: str):
         text = _personal_data(refused) if isinstance(refused, PersonalDataFound) else refused.message
         return _versions_page(code, errors=[text], status=status_of(refused))
     flash(f"Version {version.number} publicerad för {_names()[code]}: innehållet från version {to_number}.")
-    return redirect(url_for("web.versions", supplier=code))
+    return redirect(url_for("assortment_pages.versions", supplier=code))
 
 
 def _versions_page(supplier: str, *, errors=(), status: int = 200):
@@ -223,7 +227,7 @@ def _versions_page(supplier: str, *, errors=(), status: int = 200):
     except Conflict:
         contract_id = None
     page = render_template(
-        "versions.html",
+        "assortment/versions.html",
         supplier=supplier,
         names=names,
         history={code: list_versions(db.session, code) for code in shown},

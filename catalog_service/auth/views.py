@@ -1,0 +1,54 @@
+"""The e-shop token pages (admin): list, create (shown once), revoke."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from ..errors import DomainError, status_of
+from ..extensions import db
+from ..suppliers import profiles
+from ..transactions import discard
+from ..web.access import current_user, page_roles
+from . import service as tokens_service
+from .models import Role
+
+bp = Blueprint("token_pages", __name__, template_folder="templates")
+
+
+@bp.get("/tokens")
+@page_roles(Role.admin)
+def tokens():
+    """E-shop and person tokens: prefix, owner, created, revoked; a form to create an e-shop token."""
+    return _tokens_page()
+
+
+@bp.post("/tokens")
+@page_roles(Role.admin)
+def create_token():
+    """Create an e-shop token and show it on this one response; it is never stored or shown again."""
+    supplier = request.form.get("supplier", "").strip().lower()
+    if supplier not in profiles():
+        return _tokens_page(errors=["Välj vilken leverantörs e-butik token ska gälla."], status=422)
+    raw, token = tokens_service.create_token(db.session, actor=current_user().name, eshop=supplier)
+    return _tokens_page(created={"raw": raw, "token": token}, status=201)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@page_roles(Role.admin)
+def revoke_token(token_id: int):
+    """Revoke a token at once: the next request with it is refused."""
+    try:
+        token = tokens_service.revoke_token(db.session, token_id, actor=current_user().name)
+    except DomainError as refused:  # unknown or already revoked
+        discard()
+        return _tokens_page(errors=[refused.message], status=status_of(refused))
+    flash(f"Token {token.prefix}… är återkallad. Den fungerar inte längre.")
+    return redirect(url_for("token_pages.tokens"))
+
+
+def _tokens_page(*, created: dict | None = None, errors=(), status: int = 200):
+    names = {code: profile.name for code, profile in profiles().items()}
+    page = render_template(
+        "auth/tokens.html", tokens=tokens_service.list_tokens(db.session), names=names, created=created, errors=errors
+    )
+    return page, status
