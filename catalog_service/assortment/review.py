@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from importers.values import normalise_key
 
 from ..contracts.models import Contract
+from ..feeds.items import as_feed_item, sek_text
 from ..pricelists.models import PriceListImport, PriceListRow
 from ..pricelists.verdicts import Verdict
 from ..stock.flags import stock_article_numbers
-from .items import as_feed_item, diff_items, draft_items, sek_text, version_items
-from .service import current_version
+from .items import diff_items, draft_items, version_items
+from .versions import current_version
 
 
 def review_draft(session: Session, draft: PriceListImport) -> dict:

@@ -10,35 +10,17 @@ from sqlalchemy.orm import Session, aliased
 from ..audit.service import record
 from ..cache import announce
 from ..contracts.service import active_contract
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..feeds.service import render_documents
-from ..pricelists.models import ImportStatus, PriceListImport, SourceFile
+from ..files import SourceFile
+from ..pricelists.models import ImportStatus, PriceListImport
 from ..privacy.guard import guard_text
 from ..suppliers import profile_for
 from .items import draft_items, version_items
 from .models import AssortmentItem, AssortmentVersion, VersionCounter, VersionKind
+from .versions import current_version, get_version
 
 REMOVAL_GUARD_SHARE = 0.20
-
-
-def current_version(session: Session, supplier: str) -> AssortmentVersion | None:
-    """The supplier's latest published version, or None."""
-    return session.scalar(
-        select(AssortmentVersion)
-        .where(AssortmentVersion.supplier == supplier)
-        .order_by(AssortmentVersion.number.desc())
-        .limit(1)
-    )
-
-
-def get_version(session: Session, supplier: str, number: int) -> AssortmentVersion:
-    """One version. Raises NotFound."""
-    version = session.scalar(
-        select(AssortmentVersion).where(AssortmentVersion.supplier == supplier, AssortmentVersion.number == number)
-    )
-    if version is None:
-        raise NotFound("version_not_found", f"Version {number} av {supplier} finns inte.")
-    return version
 
 
 def list_versions(session: Session, supplier: str) -> list[dict]:

@@ -18,9 +18,9 @@ from importers.workbook import check_workbook
 from ..audit.service import record
 from ..errors import Conflict
 from ..files import sha256_of
-from ..pricelists.verdicts import ProcuredTerms, SupplierTerms
 from ..suppliers import profiles
 from .models import BaseColour, ColourMapping, Contract, ProcuredModel
+from .terms import ProcuredTerms, SupplierTerms
 
 LEGAL_SUFFIX = re.compile(r"[\s,]+(ab|aktiebolag|gmbh|ag|inc|ltd|oy|as|a/s|sverige|sweden|nordic)\.?$")
 

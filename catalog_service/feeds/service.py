@@ -14,8 +14,9 @@ from werkzeug.http import http_date
 
 from exports.registry import FORMATS, get_format
 
-from ..assortment.items import as_feed_item, diff_items, lead_times, version_items
-from ..assortment.models import AssortmentVersion, FeedDocument
+from ..assortment.items import diff_items, lead_times, version_items
+from ..assortment.models import AssortmentVersion
+from ..assortment.versions import current_version, get_version
 from ..auth.models import ApiToken, TokenKind
 from ..cache import announce, cache
 from ..contracts.models import Contract
@@ -23,7 +24,8 @@ from ..errors import NotFound
 from ..models import utcnow
 from ..stock.flags import stock_article_numbers
 from ..suppliers import profile_for
-from .models import FeedFetch
+from .items import as_feed_item
+from .models import FeedDocument, FeedFetch
 
 
 def body_cache():
@@ -197,8 +199,6 @@ def feed_body(session: Session, head: FeedHead, *, gzipped: bool) -> bytes:
 
 def changes_since(session: Session, supplier: str, since: int) -> dict:
     """Items added, removed and changed between version ``since`` and the current one. Raises NotFound."""
-    from ..assortment.service import current_version, get_version
-
     code = profile_for(supplier).code
     current = current_version(session, code)
     if current is None:
@@ -216,8 +216,6 @@ def changes_since(session: Session, supplier: str, since: int) -> dict:
 
 def fetch_status(session: Session, supplier: str) -> list[dict]:
     """Per e-shop token of a supplier: the last fetch, its version, and whether it has seen the current one."""
-    from ..assortment.service import current_version
-
     current = current_version(session, supplier)
     last = (
         select(FeedFetch.token_id, func.max(FeedFetch.at).label("last_at"))

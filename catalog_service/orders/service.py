@@ -19,8 +19,7 @@ from importers.workbook import check_workbook
 from ..audit.service import record
 from ..contracts.service import active_contract
 from ..errors import NotFound
-from ..files import sha256_of, store_source_file
-from ..pricelists.models import SourceFile
+from ..files import SourceFile, sha256_of, store_source_file
 from ..privacy.guard import check_structured, find_personal_data
 from ..suppliers import profiles
 from .models import OrderImport, OrderLine

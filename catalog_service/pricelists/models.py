@@ -2,32 +2,23 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..models import UTCDateTime, utcnow
 from .verdicts import Verdict
+
+if TYPE_CHECKING:  # shared with orders and contracts (files.py); the mapper finds it by name
+    from ..files import SourceFile
 
 
 class ImportStatus(enum.StrEnum):
     draft = "draft"  # waiting for review
     superseded = "superseded"  # a newer draft of the same supplier replaced it
     published = "published"
-
-
-class SourceFile(db.Model):
-    """An uploaded file, kept byte for byte so every version traces back to it."""
-
-    __tablename__ = "source_files"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PriceListImport(db.Model):

@@ -38,12 +38,12 @@ from importers.workbook import WorkbookLimits, check_workbook
 from ..audit.service import record
 from ..contracts.service import active_contract, supplier_terms
 from ..errors import Conflict, NotFound
-from ..files import sha256_of, store_source_file
+from ..files import SourceFile, sha256_of, store_source_file
 from ..locks import lock_supplier_imports
 from ..privacy.guard import describe, find_personal_data
 from ..suppliers import profile_for, profiles
 from . import store
-from .models import ImportStatus, PriceListImport, PriceListRow, SourceFile
+from .models import ImportStatus, PriceListImport, PriceListRow
 from .verdicts import EXCLUSIONS, SupplierTerms, Verdict, judge, unknown_colours
 
 ProgressCallback = Callable[[int, int], None]  # (rows done, rows expected)

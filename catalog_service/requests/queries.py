@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..assortment.service import get_version
+from ..assortment.versions import get_version
 from ..auth.models import Role
 from ..orders.delivery import swedish_today
 from ..orders.leadtime import working_days_between

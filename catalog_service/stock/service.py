@@ -17,7 +17,7 @@ from importers.values import normalise_key
 
 from ..assortment.items import lead_times
 from ..assortment.models import AssortmentItem
-from ..assortment.service import current_version
+from ..assortment.versions import current_version
 from ..contracts.service import active_contract
 from ..errors import Invalid
 from ..orders.delivery import swedish_today
