@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers.values import normalise_key
 
+from ..config import LeadTimes, lead_times
 from ..contracts.models import Contract, ProcuredModel
 from ..pricelists.models import PriceListImport, PriceListRow
 from ..pricelists.verdicts import Verdict
 from .models import ITEM_COLUMNS, AssortmentItem, AssortmentVersion
 
 
-def lead_times() -> tuple[int, int]:
-    """Working days to HMC: (standard, made to measure), from configuration."""
-    config = current_app.config if has_app_context() else {}
-    return int(config.get("LEAD_TIME_STANDARD_DAYS", 5)), int(config.get("LEAD_TIME_MADE_TO_MEASURE_DAYS", 10))
-
-
 def draft_items(session: Session, draft: PriceListImport) -> list[dict]:
     """The items a draft would publish: its allowed rows with position, price and lead time from the contract."""
     contract = session.get(Contract, draft.contract_id)
     terms = {m.model_key: m for m in contract.models if m.supplier == draft.supplier}
-    standard, made_to_measure = lead_times()
+    times = lead_times()
     rows = session.execute(
         select(PriceListRow).where(PriceListRow.import_id == draft.id, PriceListRow.verdict == Verdict.allowed)
     ).scalars()
-    items = [_item(row, terms[normalise_key(row.model)], standard, made_to_measure) for row in rows]
+    items = [_item(row, terms[normalise_key(row.model)], times) for row in rows]
     return sorted(items, key=lambda item: item["article_number"])
 
 
-def _item(row: PriceListRow, procured: ProcuredModel, standard: int, made_to_measure: int) -> dict:
+def _item(row: PriceListRow, procured: ProcuredModel, times: LeadTimes) -> dict:
     return {
         "article_number": row.article_number,
         "gtin": row.gtin,
@@ -48,7 +42,7 @@ def _item(row: PriceListRow, procured: ProcuredModel, standard: int, made_to_mea
         "base_colour": row.base_colour,
         "made_to_measure": procured.made_to_measure,
         "price_ore": procured.price_ore,
-        "lead_time_working_days": made_to_measure if procured.made_to_measure else standard,
+        "lead_time_working_days": times.for_article(procured.made_to_measure),
         "list_price_ore": row.price_ore,
     }
 

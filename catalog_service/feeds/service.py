@@ -14,11 +14,12 @@ from werkzeug.http import http_date
 
 from exports.registry import FORMATS, get_format
 
-from ..assortment.items import diff_items, lead_times, version_items
+from ..assortment.items import diff_items, version_items
 from ..assortment.models import AssortmentVersion
 from ..assortment.versions import current_version, get_version
 from ..auth.models import ApiToken, TokenKind
 from ..cache import announce, cache
+from ..config import lead_times
 from ..contracts.models import Contract
 from ..errors import NotFound
 from ..models import utcnow
@@ -36,12 +37,12 @@ def body_cache():
 
 def ordering_rule() -> dict:
     """How e-shops must take orders under the contract (part of every feed document)."""
-    standard, made_to_measure = lead_times()
+    times = lead_times()
     return {
         "identifier": "kundordernummer",
         "rule": "Beställningar görs endast med WebSesams kundordernummer. Inga personuppgifter.",
         "delivery": "HMC",
-        "lead_time_working_days": {"standard": standard, "made_to_measure": made_to_measure},
+        "lead_time_working_days": {"standard": times.standard, "made_to_measure": times.made_to_measure},
     }
 
 

@@ -24,6 +24,9 @@ def pricelist():
 @transactional
 def import_(path, supplier, dry_run, as_json, actor):
     """Import a supplier's price list as a draft and judge every row."""
+    from flask import current_app
+
+    from ..config import ReaderLimits
     from ..extensions import db
     from .schemas import ImportSummarySchema
     from .service import import_price_list
@@ -31,7 +34,14 @@ def import_(path, supplier, dry_run, as_json, actor):
     progress = Progress("Importerar")
     try:
         result = import_price_list(
-            db.session, path, supplier, actor=actor, filename=path.name, dry_run=dry_run, progress=progress
+            db.session,
+            path,
+            supplier,
+            actor=actor,
+            filename=path.name,
+            dry_run=dry_run,
+            progress=progress,
+            limits=ReaderLimits.from_config(current_app.config),
         )
     finally:
         progress.close()

@@ -12,9 +12,12 @@ import logging
 import os
 import sys
 
+from flask import current_app
+
 from importers.errors import ImportFileError
 
 from .. import create_app
+from ..config import ReaderLimits
 from ..errors import DomainError
 from ..extensions import db
 from ..models import utcnow
@@ -53,6 +56,7 @@ def _run(job_id: int, folder) -> int:
             actor=job.created_by,
             filename=job.filename,
             progress=ProgressWriter(db.engine, folder, job_id),
+            limits=ReaderLimits.from_config(current_app.config),
         )
     except (DomainError, ImportFileError, PersonalDataFound) as error:
         db.session.rollback()

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -36,6 +35,7 @@ from importers.pricelist import (
 from importers.workbook import WorkbookLimits, check_workbook
 
 from ..audit.service import record
+from ..config import ReaderLimits
 from ..contracts.service import active_contract, supplier_terms
 from ..errors import Conflict, NotFound
 from ..files import SourceFile, sha256_of, store_source_file
@@ -78,6 +78,7 @@ def import_price_list(
     filename: str | None = None,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
+    limits: ReaderLimits | None = None,
 ) -> ImportResult:
     """Import a price list as the supplier's new draft, judging every data row.
 
@@ -87,9 +88,13 @@ def import_price_list(
     contract, Conflict while another import of the supplier runs (on SQLite: any
     other import), ImportFileError for a file that cannot be read. Flushes only:
     the caller commits, or rolls back (which is what ``dry_run`` callers do).
+
+    ``limits``: what reading the workbook may use (the view or command passes the
+    READER_* settings, ``ReaderLimits.from_config``); None means the defaults.
     """
+    limits = limits or ReaderLimits()
     profile = profile_for(supplier)
-    max_rows = _max_rows()
+    max_rows = limits.max_rows
     check_workbook(path, WorkbookLimits(max_rows=max_rows))
     lock_supplier_imports(session, profile.code)
     contract = active_contract(session)
@@ -105,7 +110,7 @@ def import_price_list(
         )
     # The reader starts now and reads while the file is stored.
     others = tuple(profiles().values())
-    with ChildReader(read_price_list, path, profile, others, max_rows, limits=_child_limits()) as reader:
+    with ChildReader(read_price_list, path, profile, others, max_rows, limits=_child_limits(limits)) as reader:
         draft = PriceListImport(
             supplier=profile.code,
             status=ImportStatus.draft,
@@ -134,23 +139,8 @@ def import_price_list(
     return result
 
 
-def _child_limits() -> ChildLimits:
-    config = current_app.config if _has_app() else {}
-    return ChildLimits(
-        memory_bytes=int(config.get("READER_MEMORY_MB", 2048)) * 1024 * 1024,
-        seconds=float(config.get("READER_SECONDS", 600)),
-    )
-
-
-def _max_rows() -> int:
-    config = current_app.config if _has_app() else {}
-    return int(config.get("READER_MAX_ROWS", WorkbookLimits.max_rows))
-
-
-def _has_app() -> bool:
-    from flask import has_app_context
-
-    return has_app_context()
+def _child_limits(limits: ReaderLimits) -> ChildLimits:
+    return ChildLimits(memory_bytes=limits.memory_mb * 1024 * 1024, seconds=limits.seconds)
 
 
 def _same_file_import(session: Session, supplier: str, digest: str, contract_id: int):
