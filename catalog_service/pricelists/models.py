@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from importers.pricelist import PROBLEM, ParsedRow
+
 from ..extensions import db
 from ..models import UTCDateTime, utcnow
 from .verdicts import Verdict
@@ -83,41 +85,22 @@ class PriceListRow(db.Model):
     error_message: Mapped[str | None] = mapped_column(String())
 
 
-# Column order of the bulk writer: ParsedRow's first 12 fields, base colour, its next 3, the verdict.
+# Where a ParsedRow field is stored, when the column name differs from the field's.
+FIELD_COLUMNS = {"row": "row_number"}
+# Column order of the bulk writer: the import, a ParsedRow's fields but its problem, then what judging adds
+# (the problem is stored as reason, error_column and error_message).
 ROW_COLUMNS = (
     "import_id",
-    "sheet",
-    "row_number",
-    "article_number",
-    "gtin",
-    "model",
-    "name",
-    "compression_class",
-    "garment_type",
-    "size",
-    "length",
-    "colour",
-    "colour_code",
+    *(FIELD_COLUMNS.get(name, name) for name in ParsedRow._fields[:PROBLEM]),
     "base_colour",
-    "price_ore",
-    "valid_from",
-    "valid_to",
     "verdict",
     "reason",
     "error_column",
     "error_message",
 )
-# Columns kept for rows judged not_procured.
-SHORT_ROW_COLUMNS = (
-    "import_id",
-    "sheet",
-    "row_number",
-    "article_number",
-    "model",
-    "compression_class",
-    "price_ore",
-    "verdict",
-)
+# The fields kept for rows judged not_procured (with the import and the verdict).
+SHORT_FIELDS = ("sheet", "row", "article_number", "model", "compression_class", "price_ore")
+SHORT_ROW_COLUMNS = ("import_id", *(FIELD_COLUMNS.get(name, name) for name in SHORT_FIELDS), "verdict")
 
 
 class JobStatus(enum.StrEnum):

@@ -14,20 +14,14 @@ from sqlalchemy.orm import Session
 from importers.errors import ImportFileError
 from importers.isolation import ChildLimits, ChildReader
 from importers.pricelist import (
-    ARTICLE_NUMBER,
     COLOUR,
     COLOUR_CODE,
-    COMPRESSION_CLASS,
-    GARMENT_TYPE,
-    LENGTH,
-    MODEL,
-    NAME,
-    PRICE_ORE,
+    POSITION,
     PROBLEM,
     PROBLEM_ORDER,
     ROW,
     SHEET,
-    SIZE,
+    TEXT_FIELDS,
     ReadSummary,
     SheetLayout,
     read_price_list,
@@ -43,7 +37,7 @@ from ..locks import lock_supplier_imports
 from ..privacy.guard import describe, find_personal_data
 from ..suppliers import profile_for, profiles
 from . import store
-from .models import ImportStatus, PriceListImport, PriceListRow
+from .models import SHORT_FIELDS, ImportStatus, PriceListImport, PriceListRow
 from .verdicts import EXCLUSIONS, SupplierTerms, Verdict, judge, unknown_colours
 
 ProgressCallback = Callable[[int, int], None]  # (rows done, rows expected)
@@ -203,49 +197,24 @@ def _store_batch(session, import_id: int, rows: list[tuple], terms: SupplierTerm
         verdict, base, _procured = judge(row, terms)
         verdicts[verdict] += 1
         if verdict is Verdict.not_procured:
-            short.append(
-                (
-                    import_id,
-                    row[SHEET],
-                    row[ROW],
-                    row[ARTICLE_NUMBER],
-                    row[MODEL],
-                    row[COMPRESSION_CLASS],
-                    row[PRICE_ORE],
-                    NOT_PROCURED,
-                )
-            )
+            short.append((import_id, *_pick_short(row), NOT_PROCURED))
             continue
         problem = row[PROBLEM]
         if problem is not None:
             tally.invalid[problem[0]] += 1
         elif verdict is Verdict.non_base_colour:
             tally.non_base[(row[COLOUR], row[COLOUR_CODE])] += 1
-        full.append(
-            (
-                import_id,
-                *row[:PRICE_ORE],
-                base,
-                *row[PRICE_ORE:PROBLEM],
-                verdict.value,
-                *(problem if problem is not None else (None, None, None)),
-            )
-        )
+        full.append((import_id, *row[:PROBLEM], base, verdict.value, *(problem or NO_PROBLEM)))
     store.insert_rows(session, full)
     store.insert_short_rows(session, short)
 
 
 NOT_PROCURED = Verdict.not_procured.value
-# Free-text cells the privacy guard scans (identifiers and numbers are checked by their own parsers).
-SCANNED = {
-    NAME: "name",
-    GARMENT_TYPE: "garment_type",
-    SIZE: "size",
-    LENGTH: "length",
-    COLOUR: "colour",
-    COLOUR_CODE: "colour_code",
-    MODEL: "model",
-}
+NO_PROBLEM = (None, None, None)  # reason, error column and message of a readable row
+_pick_short = itemgetter(*(POSITION[name] for name in SHORT_FIELDS))
+# Free-text cells the privacy guard scans: the text cells but the GTIN (identifiers and numbers are checked by
+# their own parsers).
+SCANNED = {POSITION[name]: name for name in TEXT_FIELDS if name != "gtin"}
 
 
 _pick_scanned = itemgetter(*SCANNED)
