@@ -5,10 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from importers.values import normalise_key
-
 from ..config import LeadTimes, lead_times
-from ..contracts.models import Contract, ProcuredModel
+from ..contracts.models import ProcuredModel
 from ..pricelists.models import PriceListImport, PriceListRow
 from ..pricelists.verdicts import Verdict
 from .models import ITEM_COLUMNS, AssortmentItem, AssortmentVersion
@@ -16,13 +14,13 @@ from .models import ITEM_COLUMNS, AssortmentItem, AssortmentVersion
 
 def draft_items(session: Session, draft: PriceListImport) -> list[dict]:
     """The items a draft would publish: its allowed rows with position, price and lead time from the contract."""
-    contract = session.get(Contract, draft.contract_id)
-    terms = {m.model_key: m for m in contract.models if m.supplier == draft.supplier}
     times = lead_times()
     rows = session.execute(
-        select(PriceListRow).where(PriceListRow.import_id == draft.id, PriceListRow.verdict == Verdict.allowed)
-    ).scalars()
-    items = [_item(row, terms[normalise_key(row.model)], times) for row in rows]
+        select(PriceListRow, ProcuredModel)
+        .join(ProcuredModel, ProcuredModel.id == PriceListRow.procured_model_id)  # the model judge() matched
+        .where(PriceListRow.import_id == draft.id, PriceListRow.verdict == Verdict.allowed)
+    ).all()
+    items = [_item(row, procured, times) for row, procured in rows]
     return sorted(items, key=lambda item: item["article_number"])
 
 

@@ -139,7 +139,7 @@ def active_contract(session: Session) -> Contract:
 def supplier_terms(contract: Contract, supplier: str) -> SupplierTerms:
     """What the contract says about one supplier, as plain data for the verdict rules."""
     models = {
-        m.model_key: ProcuredTerms(m.model_number, m.position, m.price_ore, m.made_to_measure)
+        m.model_key: ProcuredTerms(m.model_number, m.position, m.price_ore, m.made_to_measure, m.id)
         for m in contract.models
         if m.supplier == supplier
     }

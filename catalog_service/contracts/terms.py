@@ -16,6 +16,7 @@ class ProcuredTerms(NamedTuple):
     position: str
     price_ore: int
     made_to_measure: bool
+    procured_model_id: int | None = None  # the contract's row: stored with each judged row that matched it
 
 
 @dataclass(frozen=True)

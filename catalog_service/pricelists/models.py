@@ -76,6 +76,9 @@ class PriceListRow(db.Model):
     colour: Mapped[str | None] = mapped_column(String())
     colour_code: Mapped[str | None] = mapped_column(String())
     base_colour: Mapped[str | None] = mapped_column(String())
+    # The contract model the verdict rules matched (allowed, outside_validity, non_base_colour rows):
+    # publishing takes the contract's terms from it instead of matching the model a second time.
+    procured_model_id: Mapped[int | None] = mapped_column(ForeignKey("procured_models.id"))
     price_ore: Mapped[int | None] = mapped_column(Integer)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
@@ -93,6 +96,7 @@ ROW_COLUMNS = (
     "import_id",
     *(FIELD_COLUMNS.get(name, name) for name in ParsedRow._fields[:PROBLEM]),
     "base_colour",
+    "procured_model_id",
     "verdict",
     "reason",
     "error_column",

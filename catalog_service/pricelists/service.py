@@ -194,7 +194,7 @@ def _store_batch(session, import_id: int, rows: list[tuple], terms: SupplierTerm
     full, short = [], []
     verdicts = tally.verdicts
     for row in rows:
-        verdict, base, _procured = judge(row, terms)
+        verdict, base, procured = judge(row, terms)
         verdicts[verdict] += 1
         if verdict is Verdict.not_procured:
             short.append((import_id, *_pick_short(row), NOT_PROCURED))
@@ -204,7 +204,8 @@ def _store_batch(session, import_id: int, rows: list[tuple], terms: SupplierTerm
             tally.invalid[problem[0]] += 1
         elif verdict is Verdict.non_base_colour:
             tally.non_base[(row[COLOUR], row[COLOUR_CODE])] += 1
-        full.append((import_id, *row[:PROBLEM], base, verdict.value, *(problem or NO_PROBLEM)))
+        procured_id = None if procured is None else procured.procured_model_id
+        full.append((import_id, *row[:PROBLEM], base, procured_id, verdict.value, *(problem or NO_PROBLEM)))
     store.insert_rows(session, full)
     store.insert_short_rows(session, short)
 
