@@ -31,10 +31,14 @@ def timed_runs(catalog: Path, args: list[str], runs: int) -> list[float]:
 
 
 def slowest_imports(python: Path, args: list[str], count: int = 5) -> list[tuple[int, str]]:
-    """The ``count`` imports with the largest cumulative time (µs), as ``python -X importtime`` reports them."""
+    """The ``count`` imports with the largest cumulative time (µs), as ``python -X importtime`` reports them.
+
+    ``-P``: the code comes from the venv's own install, not from the current folder (so another checkout's
+    venv, e.g. main's for a before figure, measures its own code).
+    """
     code = "import sys; from catalog_service.cli import main; sys.argv = ['catalog', *sys.argv[1:]]; main()"
     done = subprocess.run(
-        [str(python), "-X", "importtime", "-c", code, *args], capture_output=True, text=True, cwd=ROOT
+        [str(python), "-P", "-X", "importtime", "-c", code, *args], capture_output=True, text=True, cwd=ROOT
     )
     rows = []
     for line in done.stderr.splitlines():
