@@ -13,13 +13,72 @@ import sys
 import time
 from contextlib import contextmanager
 from functools import wraps
+from importlib import import_module
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from .errors import DomainError
+# The area commands: name → (module, attribute, the command's help). A command's module (and with it the
+# models, marshmallow, openpyxl …) is imported only when that command runs or shows its own help, so
+# `catalog --help` starts at once. The help text here is the command's docstring; a test keeps them equal.
+AREA_COMMANDS = {
+    "contract": (".contracts.cli", "contract", "The contract: procured models and base colours."),
+    "pricelist": (".pricelists.cli", "pricelist", "Supplier price lists."),
+    "assortment": (".assortment.cli", "assortment", "Published assortment versions."),
+    "feed": (".feeds.cli", "feed", "E-shop feeds."),
+    "orders": (".orders.cli", "orders", "Order history by customer order number."),
+    "labels": (
+        ".orders.cli",
+        "labels",
+        ("A PDF label sheet for the order's made-to-measure lines (batch, date, order number; never a name)."),
+    ),
+    "stock": (".stock.cli", "stock", "Stock items at HMC: recommendations from the order history, and decisions."),
+    "requests": (".requests.cli", "requests_group", "Consultation requests outside the assortment."),
+    "user": (".auth.cli", "user", "People who use the service."),
+    "token": (".auth.cli", "token", "API tokens for people and e-shops."),
+    "audit": (".audit.cli", "audit", "The audit log, newest first."),
+    "demo": (
+        ".demo.cli",
+        "demo",
+        ("Load bundled demo data (a contract, four price lists, orders) and demo people into the database."),
+    ),
+}
+# Commands the extensions add to the app when it is built (Flask-Migrate, flask-smorest): listed without it.
+APP_COMMANDS = {"db": "Perform database migrations.", "openapi": "OpenAPI commands."}
+
+
+def area_command(name: str) -> click.Command:
+    """The area's command object (imports its module)."""
+    module, attribute, _ = AREA_COMMANDS[name]
+    return getattr(import_module(module, __package__), attribute)
+
+
+class LazyGroup(FlaskGroup):
+    """A FlaskGroup that lists its commands without building the app or importing the areas."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        builtin = click.Group.list_commands(self, ctx)  # init-db, run, shell, routes: defined in Flask or here
+        return sorted({*builtin, *AREA_COMMANDS, *APP_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in AREA_COMMANDS:
+            return area_command(name)
+        return super().get_command(ctx, name)  # built-in, or the app's own (db, openapi): builds the app
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, with each area's help from AREA_COMMANDS instead of importing it."""
+        helps = {name: entry[2] for name, entry in AREA_COMMANDS.items()} | APP_COMMANDS
+        commands = [
+            click.Group.get_command(self, ctx, name) or click.Command(name, help=helps[name])
+            for name in self.list_commands(ctx)
+        ]
+        commands = [command for command in commands if not command.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(command.name) for command in commands)  # as click does
+            with formatter.section("Commands"):
+                formatter.write_dl([(command.name, command.get_short_help_str(limit)) for command in commands])
 
 
 def _create_app() -> Flask:
@@ -28,7 +87,7 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+@click.group(cls=LazyGroup, create_app=_create_app, add_version_option=False)
 def main():
     """HMC catalog and assortment service."""
 
@@ -50,6 +109,7 @@ def emit_json(payload) -> None:
 @contextmanager
 def fail_on_domain_error(as_json: bool = False):
     """Turn a refused operation into one line on stderr (and a JSON error on stdout with --json), exit 1."""
+    from .errors import DomainError
     from .extensions import db
 
     try:
@@ -106,33 +166,10 @@ class Progress:
 
 
 def register_commands(app: Flask) -> None:
-    from .assortment.cli import assortment
-    from .audit.cli import audit
-    from .auth.cli import token, user
-    from .contracts.cli import contract
-    from .demo.cli import demo
-    from .feeds.cli import feed
-    from .orders.cli import labels, orders
-    from .pricelists.cli import pricelist
-    from .requests.cli import requests_group
-    from .stock.cli import stock
-
-    for command in (
-        init_db,
-        contract,
-        pricelist,
-        assortment,
-        feed,
-        orders,
-        labels,
-        stock,
-        requests_group,
-        user,
-        token,
-        audit,
-        demo,
-    ):
-        app.cli.add_command(command)
+    """Add every command to ``app.cli`` (what ``app.test_cli_runner()`` invokes); imports every area."""
+    app.cli.add_command(init_db)
+    for name in AREA_COMMANDS:
+        app.cli.add_command(area_command(name), name)
 
 
 @click.command("init-db")
@@ -143,6 +180,9 @@ def init_db():
 
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo("Databasen är uppdaterad.", err=True)
+
+
+main.add_command(init_db)
 
 
 def existing_file(value: str) -> Path:

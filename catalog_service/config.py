@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ENV_PREFIX = "CATALOG_"
 
@@ -92,6 +95,58 @@ def from_environment(environ=os.environ) -> dict:
             key = "SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name
             settings[key] = kind(raw)
     return settings
+
+
+class LeadTimes(NamedTuple):
+    """Working days: supplier to HMC for standard and made-to-measure articles, then HMC to the home."""
+
+    standard: int
+    made_to_measure: int
+    onward: int
+
+    def for_article(self, made_to_measure: bool) -> int:
+        """Working days to HMC for one article."""
+        return self.made_to_measure if made_to_measure else self.standard
+
+
+def lead_times(config: Mapping | None = None) -> LeadTimes:
+    """The contract's lead times (LEAD_TIME_*, ONWARD_DELIVERY_DAYS), the one place that reads them.
+
+    ``config`` is an app's configuration; without one, the running app's (or the defaults
+    outside an app, where the services also run).
+    """
+    if config is None:
+        from flask import current_app, has_app_context
+
+        config = current_app.config if has_app_context() else {}
+    return LeadTimes(
+        standard=int(config.get("LEAD_TIME_STANDARD_DAYS", Defaults.LEAD_TIME_STANDARD_DAYS)),
+        made_to_measure=int(config.get("LEAD_TIME_MADE_TO_MEASURE_DAYS", Defaults.LEAD_TIME_MADE_TO_MEASURE_DAYS)),
+        onward=int(config.get("ONWARD_DELIVERY_DAYS", Defaults.ONWARD_DELIVERY_DAYS)),
+    )
+
+
+@dataclass(frozen=True)
+class ReaderLimits:
+    """What reading one workbook may use: its child process's memory (MB) and time, and rows per sheet."""
+
+    memory_mb: int = Defaults.READER_MEMORY_MB
+    seconds: float = Defaults.READER_SECONDS
+    max_rows: int = Defaults.READER_MAX_ROWS
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> ReaderLimits:
+        """The limits an app is configured with (READER_MEMORY_MB, READER_SECONDS, READER_MAX_ROWS)."""
+        return cls(
+            memory_mb=int(config.get("READER_MEMORY_MB", cls.memory_mb)),
+            seconds=float(config.get("READER_SECONDS", cls.seconds)),
+            max_rows=int(config.get("READER_MAX_ROWS", cls.max_rows)),
+        )
+
+
+def four_eyes(config: Mapping) -> bool:
+    """Whether the person who publishes must differ from the one who uploaded (FOUR_EYES, on by default)."""
+    return bool(config.get("FOUR_EYES", Defaults.FOUR_EYES))
 
 
 def default_database_uri(instance_path: str) -> str:

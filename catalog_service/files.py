@@ -1,19 +1,36 @@
 """Uploaded source files: hashed, stored once per content, named safely.
 
 Price lists, contracts and order exports are kept byte for byte so that what
-the service decided can be traced to the exact file that produced it.
+the service decided can be traced to the exact file that produced it. The
+table is shared by those areas, so it lives here rather than in any one of them.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, LargeBinary, String, select
+from sqlalchemy.orm import Mapped, Session, deferred, mapped_column
 
-from .pricelists.models import SourceFile
+from .extensions import db
+from .models import UTCDateTime, utcnow
 from .privacy.guard import find_personal_data
+
+
+class SourceFile(db.Model):
+    """An uploaded file, kept byte for byte so every version traces back to it."""
+
+    __tablename__ = "source_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 

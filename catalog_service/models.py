@@ -49,6 +49,7 @@ def enable_sqlite_pragmas(app: Flask) -> None:
 
 
 def import_all_models() -> None:
+    from . import files as _files  # noqa: F401 - source_files, shared by several areas
     from .assortment import models as _assortment  # noqa: F401
     from .audit import models as _audit  # noqa: F401
     from .auth import models as _auth  # noqa: F401

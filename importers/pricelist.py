@@ -48,10 +48,19 @@ PROBLEM_ORDER = (
 
 
 class ParsedRow(NamedTuple):
-    """One data row, cleaned. On the wire from the reader child it is a plain
-    tuple in this field order (pickling NamedTuples costs six times as much);
-    hot code indexes it with the position constants below, other code can
-    turn a batch back into ParsedRows with :func:`parsed_rows`."""
+    """One data row, cleaned: the one definition of a price-list row's fields and their order.
+
+    On the wire from the reader child it is a plain tuple in this field order
+    (pickling NamedTuples costs six times as much); hot code indexes it with the
+    position constants below, other code can turn a batch back into ParsedRows
+    with :func:`parsed_rows`. The stored row's columns (``pricelist_rows``) and
+    the cells the privacy guard scans are derived from these fields.
+
+    The text cells from ``gtin`` to ``colour_code`` form one block (TEXT_FIELDS),
+    filled by name from the sheet's header: a new optional text column is a field
+    in that block, its header aliases in the supplier profiles, and a model column
+    with its migration.
+    """
 
     sheet: str
     row: int  # Excel's 1-based row number
@@ -59,12 +68,12 @@ class ParsedRow(NamedTuple):
     gtin: str | None
     model: str | None
     name: str | None
-    compression_class: int | None
     garment_type: str | None
     size: str | None
     length: str | None
     colour: str | None
     colour_code: str | None
+    compression_class: int | None
     price_ore: int | None
     valid_from: object
     valid_to: object
@@ -72,24 +81,20 @@ class ParsedRow(NamedTuple):
 
 
 # Positions of ParsedRow's fields, for code that handles the plain tuples at full speed.
-(
-    SHEET,
-    ROW,
-    ARTICLE_NUMBER,
-    GTIN,
-    MODEL,
-    NAME,
-    COMPRESSION_CLASS,
-    GARMENT_TYPE,
-    SIZE,
-    LENGTH,
-    COLOUR,
-    COLOUR_CODE,
-    PRICE_ORE,
-    VALID_FROM,
-    VALID_TO,
-    PROBLEM,
-) = range(len(ParsedRow._fields))
+POSITION = {name: index for index, name in enumerate(ParsedRow._fields)}
+SHEET = POSITION["sheet"]
+ROW = POSITION["row"]
+ARTICLE_NUMBER = POSITION["article_number"]
+MODEL = POSITION["model"]
+COLOUR = POSITION["colour"]
+COLOUR_CODE = POSITION["colour_code"]
+COMPRESSION_CLASS = POSITION["compression_class"]
+PRICE_ORE = POSITION["price_ore"]
+VALID_FROM = POSITION["valid_from"]
+VALID_TO = POSITION["valid_to"]
+PROBLEM = POSITION["problem"]
+# The text cells after the article number, read by name from the header (see ParsedRow).
+TEXT_FIELDS = ParsedRow._fields[ARTICLE_NUMBER + 1 : COMPRESSION_CLASS]
 
 _as_parsed_row = partial(tuple.__new__, ParsedRow)
 
@@ -334,17 +339,7 @@ def _parse_sheet(layout, rows, state, summary) -> Iterator[list[ParsedRow]]:
 # C0 and C1 control characters other than tab, line feed and carriage return (which Excel itself writes
 # in wrapped cells), and the bidirectional overrides and isolates that make text display other than it reads.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_TEXT_POSITIONS = {
-    ARTICLE_NUMBER: "article_number",
-    GTIN: "gtin",
-    MODEL: "model",
-    NAME: "name",
-    GARMENT_TYPE: "garment_type",
-    SIZE: "size",
-    LENGTH: "length",
-    COLOUR: "colour",
-    COLOUR_CODE: "colour_code",
-}
+_TEXT_POSITIONS = {POSITION[name]: name for name in ("article_number", *TEXT_FIELDS)}
 _pick_text_cells = itemgetter(*_TEXT_POSITIONS)
 
 
@@ -406,14 +401,15 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
     idx = layout.indexes
     cols = layout.columns
     sheet = layout.name
-    present = [f for f in _TEXT_FIELDS if f in idx]
+    present = [f for f in TEXT_FIELDS if f in idx]
     pick_texts = _picker([idx[f] for f in present])
-    slots = [_TEXT_FIELDS.index(f) for f in present]
+    slots = [TEXT_FIELDS.index(f) for f in present]
     widest = max([idx[f] for f in present] + [-1])
     i_article, i_class, i_price = idx["article_number"], idx["compression_class"], idx["price"]
     i_from, i_to = idx.get("valid_from", -1), idx.get("valid_to", -1)
     positions = [idx[f] for f in present]
-    all_present = len(present) == len(_TEXT_FIELDS)
+    all_present = len(present) == len(TEXT_FIELDS)
+    text_count = len(TEXT_FIELDS)
     colour_counts = summary.colour_counts
     classes = state.class_cache
     seen = state.seen
@@ -423,12 +419,12 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
         picked = pick_texts(row) if widest < width else _pick_padded(row, positions)
         cleaned = [(raw.strip() or None) if raw.__class__ is str else values.text(raw) for raw in picked]
         if all_present:
-            gtin, model, name, garment, size, length, colour, code = cleaned
+            texts = cleaned
         else:
-            texts = [None] * 8
+            texts = [None] * text_count
             for slot, value in zip(slots, cleaned, strict=True):
                 texts[slot] = value
-            gtin, model, name, garment, size, length, colour, code = texts
+        model, colour, code = texts[T_MODEL], texts[T_COLOUR], texts[T_COLOUR_CODE]
         raw_article = row[i_article] if i_article < width else ""
         article = (raw_article.strip() or None) if raw_article.__class__ is str else values.text(raw_article)
         if article is not None and article.endswith(".0"):
@@ -454,29 +450,13 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
         else:
             seen[article] = (sheet, number)
             problem = valid_from = valid_to = None  # both validity cells are empty here
-        return (
-            sheet,
-            number,
-            article,
-            gtin,
-            model,
-            name,
-            klass,
-            garment,
-            size,
-            length,
-            colour,
-            code,
-            price,
-            valid_from,
-            valid_to,
-            problem,
-        )
+        return (sheet, number, article, *texts, klass, price, valid_from, valid_to, problem)  # ParsedRow's order
 
     return parse
 
 
-_TEXT_FIELDS = ("gtin", "model", "name", "garment_type", "size", "length", "colour", "colour_code")
+# Where parse() finds the cells it needs among the text cells.
+T_MODEL, T_COLOUR, T_COLOUR_CODE = (TEXT_FIELDS.index(name) for name in ("model", "colour", "colour_code"))
 
 
 def _checked_row(raw, sheet, number, state, cols):

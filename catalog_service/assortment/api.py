@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.http import current_actor, require_roles
 from ..auth.models import Role
+from ..config import four_eyes
 from ..extensions import db
 from ..pricelists.service import get_import
 from ..suppliers import profile_for
@@ -34,7 +36,9 @@ class Publish(MethodView):
     @blp.response(201, VersionSchema)
     def post(self, body, supplier):
         """Publish the supplier's draft as its next assortment version (four-eyes rule, removal guard)."""
-        return publish_assortment(db.session, supplier, actor=current_actor(), **body)
+        return publish_assortment(
+            db.session, supplier, actor=current_actor(), four_eyes=four_eyes(current_app.config), **body
+        )
 
 
 @blp.route("/suppliers/<supplier>/rollback")

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ..cli import actor_option, emit_json, json_option, transactional
+from ..config import four_eyes
 from ..extensions import db
 from .schemas import VersionSchema
 from .service import publish_assortment, rollback_assortment
@@ -24,7 +26,14 @@ def assortment():
 @transactional
 def publish(supplier, confirm_removal, reason, as_json, actor):
     """Publish the supplier's draft as its next version."""
-    version = publish_assortment(db.session, supplier, actor=actor, confirm_removal=confirm_removal, reason=reason)
+    version = publish_assortment(
+        db.session,
+        supplier,
+        actor=actor,
+        four_eyes=four_eyes(current_app.config),
+        confirm_removal=confirm_removal,
+        reason=reason,
+    )
     if as_json:
         emit_json(VersionSchema().dump(version))
     click.echo(f"{version.supplier}: version {version.number} publicerad med {version.item_count} artiklar.", err=True)

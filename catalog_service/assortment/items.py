@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
-
-from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exports.feed import ITEM_KEYS
-from importers.values import normalise_key
-
-from ..contracts.models import Contract, ProcuredModel
+from ..config import LeadTimes, lead_times
+from ..contracts.models import ProcuredModel
 from ..pricelists.models import PriceListImport, PriceListRow
 from ..pricelists.verdicts import Verdict
 from .models import ITEM_COLUMNS, AssortmentItem, AssortmentVersion
 
 
-def lead_times() -> tuple[int, int]:
-    """Working days to HMC: (standard, made to measure), from configuration."""
-    config = current_app.config if has_app_context() else {}
-    return int(config.get("LEAD_TIME_STANDARD_DAYS", 5)), int(config.get("LEAD_TIME_MADE_TO_MEASURE_DAYS", 10))
-
-
 def draft_items(session: Session, draft: PriceListImport) -> list[dict]:
     """The items a draft would publish: its allowed rows with position, price and lead time from the contract."""
-    contract = session.get(Contract, draft.contract_id)
-    terms = {m.model_key: m for m in contract.models if m.supplier == draft.supplier}
-    standard, made_to_measure = lead_times()
+    times = lead_times()
     rows = session.execute(
-        select(PriceListRow).where(PriceListRow.import_id == draft.id, PriceListRow.verdict == Verdict.allowed)
-    ).scalars()
-    items = [_item(row, terms[normalise_key(row.model)], standard, made_to_measure) for row in rows]
+        select(PriceListRow, ProcuredModel)
+        .join(ProcuredModel, ProcuredModel.id == PriceListRow.procured_model_id)  # the model judge() matched
+        .where(PriceListRow.import_id == draft.id, PriceListRow.verdict == Verdict.allowed)
+    ).all()
+    items = [_item(row, procured, times) for row, procured in rows]
     return sorted(items, key=lambda item: item["article_number"])
 
 
-def _item(row: PriceListRow, procured: ProcuredModel, standard: int, made_to_measure: int) -> dict:
+def _item(row: PriceListRow, procured: ProcuredModel, times: LeadTimes) -> dict:
     return {
         "article_number": row.article_number,
         "gtin": row.gtin,
@@ -51,7 +40,7 @@ def _item(row: PriceListRow, procured: ProcuredModel, standard: int, made_to_mea
         "base_colour": row.base_colour,
         "made_to_measure": procured.made_to_measure,
         "price_ore": procured.price_ore,
-        "lead_time_working_days": made_to_measure if procured.made_to_measure else standard,
+        "lead_time_working_days": times.for_article(procured.made_to_measure),
         "list_price_ore": row.price_ore,
     }
 
@@ -87,21 +76,3 @@ def diff_items(old: list[dict], new: list[dict]) -> dict:
         "changed": changed,
         "unchanged": len(before.keys() & after.keys()) - len(changed),
     }
-
-
-def as_feed_item(item: dict, stock_items: Set[str] = frozenset()) -> dict:
-    """An item in the feed's shape (DESIGN.md, plus the supplier's list price): prices as SEK text.
-
-    ``hmc_stock_item`` is True when the article is in ``stock_items``, the supplier's
-    articles that HMC currently holds in stock (``stock.flags.stock_article_numbers``).
-    """
-    feed = {key: item.get(key) for key in ITEM_KEYS}
-    feed["contract_price_sek"] = sek_text(item["price_ore"])
-    feed["list_price_sek"] = sek_text(item["list_price_ore"])
-    feed["hmc_stock_item"] = item["article_number"] in stock_items
-    return feed
-
-
-def sek_text(ore: int | None) -> str | None:
-    """Öre as SEK text with two decimals: 55900 → '559.00'."""
-    return None if ore is None else f"{ore // 100}.{ore % 100:02d}"

@@ -2,23 +2,18 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    Boolean,
-    Enum,
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exports.feed import ITEM_KEYS
 
 from ..extensions import db
 from ..models import UTCDateTime, utcnow
+
+if TYPE_CHECKING:  # the feed's documents belong to feeds/; the mapper finds them by name
+    from ..feeds.models import FeedDocument
 
 
 class VersionKind(enum.StrEnum):
@@ -85,26 +80,6 @@ class AssortmentItem(db.Model):
     price_ore: Mapped[int] = mapped_column(Integer)  # the contract price
     lead_time_working_days: Mapped[int] = mapped_column(Integer)
     list_price_ore: Mapped[int | None] = mapped_column(Integer)  # the supplier's price-list price
-
-
-class FeedDocument(db.Model):
-    """A version's feed rendered once at publish, in one format, plain and gzipped."""
-
-    __tablename__ = "feed_documents"
-    __table_args__ = (UniqueConstraint("version_id", "format"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("assortment_versions.id", ondelete="CASCADE"))
-    format: Mapped[str] = mapped_column(String(10))
-    media_type: Mapped[str] = mapped_column(String(120))
-    etag: Mapped[str] = mapped_column(String(80))  # sha256 of the body
-    size: Mapped[int] = mapped_column(Integer)
-    # when the body was made: the publish, or a later re-render for HMC's stock flags (Last-Modified)
-    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
-    body: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    gzip_body: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-
-    version: Mapped[AssortmentVersion] = relationship(back_populates="documents")
 
 
 # Feed keys that are not stored with a version: HMC's stock flag is its current decision (catalog_service/stock).

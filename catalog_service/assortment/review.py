@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 
 from importers.values import normalise_key
 
-from ..contracts.models import Contract
+from ..contracts.models import Contract, ProcuredModel
+from ..feeds.items import as_feed_item, sek_text
 from ..pricelists.models import PriceListImport, PriceListRow
 from ..pricelists.verdicts import Verdict
 from ..stock.flags import stock_article_numbers
-from .items import as_feed_item, diff_items, draft_items, sek_text, version_items
-from .service import current_version
+from .items import diff_items, draft_items, version_items
+from .versions import current_version
 
 
 def review_draft(session: Session, draft: PriceListImport) -> dict:
@@ -58,7 +59,7 @@ def reconciliation(session: Session, draft: PriceListImport) -> dict:
     return {
         "models_without_allowed_items": missing_models,
         "base_colours_missing": missing_colours,
-        "priced_above_contract": _priced_above(session, draft, procured),
+        "priced_above_contract": _priced_above(session, draft),
         "unknown_colours": list(draft.unknown_colours),
     }
 
@@ -87,7 +88,7 @@ def _why_missing(counts: dict[str, int]) -> str:
     return "no_usable_rows"
 
 
-def _priced_above(session: Session, draft: PriceListImport, procured: dict) -> list[dict]:
+def _priced_above(session: Session, draft: PriceListImport) -> list[dict]:
     rows = session.execute(
         select(
             PriceListRow.sheet,
@@ -95,13 +96,15 @@ def _priced_above(session: Session, draft: PriceListImport, procured: dict) -> l
             PriceListRow.article_number,
             PriceListRow.model,
             PriceListRow.price_ore,
+            ProcuredModel.price_ore.label("contract_price"),
         )
+        .join(ProcuredModel, ProcuredModel.id == PriceListRow.procured_model_id)  # the model judge() matched
         .where(PriceListRow.import_id == draft.id, PriceListRow.verdict == Verdict.allowed)
         .order_by(PriceListRow.id)
     ).all()
     above = []
     for row in rows:
-        contract_price = procured[normalise_key(row.model)].price_ore
+        contract_price = row.contract_price
         if row.price_ore is not None and row.price_ore > contract_price:
             above.append(
                 {

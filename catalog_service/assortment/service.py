@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_app_context
 from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
@@ -10,35 +9,17 @@ from sqlalchemy.orm import Session, aliased
 from ..audit.service import record
 from ..cache import announce
 from ..contracts.service import active_contract
-from ..errors import Conflict, Invalid, NotFound
+from ..errors import Conflict, Invalid
 from ..feeds.service import render_documents
-from ..pricelists.models import ImportStatus, PriceListImport, SourceFile
+from ..files import SourceFile
+from ..pricelists.models import ImportStatus, PriceListImport
 from ..privacy.guard import guard_text
 from ..suppliers import profile_for
 from .items import draft_items, version_items
 from .models import AssortmentItem, AssortmentVersion, VersionCounter, VersionKind
+from .versions import current_version, get_version
 
 REMOVAL_GUARD_SHARE = 0.20
-
-
-def current_version(session: Session, supplier: str) -> AssortmentVersion | None:
-    """The supplier's latest published version, or None."""
-    return session.scalar(
-        select(AssortmentVersion)
-        .where(AssortmentVersion.supplier == supplier)
-        .order_by(AssortmentVersion.number.desc())
-        .limit(1)
-    )
-
-
-def get_version(session: Session, supplier: str, number: int) -> AssortmentVersion:
-    """One version. Raises NotFound."""
-    version = session.scalar(
-        select(AssortmentVersion).where(AssortmentVersion.supplier == supplier, AssortmentVersion.number == number)
-    )
-    if version is None:
-        raise NotFound("version_not_found", f"Version {number} av {supplier} finns inte.")
-    return version
 
 
 def list_versions(session: Session, supplier: str) -> list[dict]:
@@ -74,12 +55,20 @@ def latest_draft(session: Session, supplier: str) -> PriceListImport:
 
 
 def publish_assortment(
-    session: Session, supplier: str, *, actor: str, confirm_removal: bool = False, reason: str | None = None
+    session: Session,
+    supplier: str,
+    *,
+    actor: str,
+    four_eyes: bool = True,
+    confirm_removal: bool = False,
+    reason: str | None = None,
 ) -> AssortmentVersion:
     """Publish the supplier's draft as its next version, with feed documents rendered once.
 
+    ``four_eyes``: the publisher must not be the person who uploaded the draft;
+    the view or command passes the FOUR_EYES setting (``config.four_eyes``).
     Raises Conflict when there is no draft, when the publisher uploaded the
-    draft (four-eyes rule, unless FOUR_EYES is off), or when more than 20 % of
+    draft (with ``four_eyes``), or when more than 20 % of
     the published items would go without ``confirm_removal`` and a reason.
     Flushes; the caller commits. A refused publish must be rolled back, which
     also returns the reserved version number.
@@ -88,7 +77,7 @@ def publish_assortment(
     code = profile_for(supplier).code
     number = _reserve_number(session, code)
     draft = latest_draft(session, code)
-    if _four_eyes() and draft.created_by.casefold() == actor.casefold():
+    if four_eyes and draft.created_by.casefold() == actor.casefold():
         raise Conflict(
             "four_eyes",
             f"Utkastet lästes in av {actor}. En annan person måste granska och publicera det.",
@@ -168,10 +157,6 @@ def rollback_assortment(
         reason=reason.strip(),
     )
     return version
-
-
-def _four_eyes() -> bool:
-    return bool(current_app.config.get("FOUR_EYES", True)) if has_app_context() else True
 
 
 def _reserve_number(session: Session, supplier: str) -> int:

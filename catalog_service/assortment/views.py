@@ -102,7 +102,9 @@ def publish(supplier: str):
     confirm = request.form.get("confirm_removal") == "yes"
     reason = request.form.get("reason", "").strip() or None
     try:
-        version = publish_assortment(db.session, code, actor=actor, confirm_removal=confirm, reason=reason)
+        version = publish_assortment(
+            db.session, code, actor=actor, four_eyes=_four_eyes(), confirm_removal=confirm, reason=reason
+        )
     except Conflict as refused:
         discard()  # also returns the reserved version number
         if refused.code not in PLAIN_REFUSALS:

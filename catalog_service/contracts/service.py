@@ -18,9 +18,9 @@ from importers.workbook import check_workbook
 from ..audit.service import record
 from ..errors import Conflict
 from ..files import sha256_of
-from ..pricelists.verdicts import ProcuredTerms, SupplierTerms
 from ..suppliers import profiles
 from .models import BaseColour, ColourMapping, Contract, ProcuredModel
+from .terms import ProcuredTerms, SupplierTerms
 
 LEGAL_SUFFIX = re.compile(r"[\s,]+(ab|aktiebolag|gmbh|ag|inc|ltd|oy|as|a/s|sverige|sweden|nordic)\.?$")
 
@@ -139,7 +139,7 @@ def active_contract(session: Session) -> Contract:
 def supplier_terms(contract: Contract, supplier: str) -> SupplierTerms:
     """What the contract says about one supplier, as plain data for the verdict rules."""
     models = {
-        m.model_key: ProcuredTerms(m.model_number, m.position, m.price_ore, m.made_to_measure)
+        m.model_key: ProcuredTerms(m.model_number, m.position, m.price_ore, m.made_to_measure, m.id)
         for m in contract.models
         if m.supplier == supplier
     }

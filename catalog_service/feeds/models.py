@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from ..assortment.models import AssortmentVersion
 from ..extensions import db
 from ..models import UTCDateTime, utcnow
 
@@ -28,3 +29,23 @@ class FeedFetch(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # the last fetch counted here
     first_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     count: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class FeedDocument(db.Model):
+    """A version's feed rendered once at publish, in one format, plain and gzipped."""
+
+    __tablename__ = "feed_documents"
+    __table_args__ = (UniqueConstraint("version_id", "format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("assortment_versions.id", ondelete="CASCADE"))
+    format: Mapped[str] = mapped_column(String(10))
+    media_type: Mapped[str] = mapped_column(String(120))
+    etag: Mapped[str] = mapped_column(String(80))  # sha256 of the body
+    size: Mapped[int] = mapped_column(Integer)
+    # when the body was made: the publish, or a later re-render for HMC's stock flags (Last-Modified)
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    body: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    gzip_body: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+
+    version: Mapped[AssortmentVersion] = relationship(back_populates="documents")

@@ -14,16 +14,19 @@ from werkzeug.http import http_date
 
 from exports.registry import FORMATS, get_format
 
-from ..assortment.items import as_feed_item, diff_items, lead_times, version_items
-from ..assortment.models import AssortmentVersion, FeedDocument
+from ..assortment.items import diff_items, version_items
+from ..assortment.models import AssortmentVersion
+from ..assortment.versions import current_version, get_version
 from ..auth.models import ApiToken, TokenKind
 from ..cache import announce, cache
+from ..config import lead_times
 from ..contracts.models import Contract
 from ..errors import NotFound
 from ..models import utcnow
 from ..stock.flags import stock_article_numbers
 from ..suppliers import profile_for
-from .models import FeedFetch
+from .items import as_feed_item
+from .models import FeedDocument, FeedFetch
 
 
 def body_cache():
@@ -34,12 +37,12 @@ def body_cache():
 
 def ordering_rule() -> dict:
     """How e-shops must take orders under the contract (part of every feed document)."""
-    standard, made_to_measure = lead_times()
+    times = lead_times()
     return {
         "identifier": "kundordernummer",
         "rule": "Beställningar görs endast med WebSesams kundordernummer. Inga personuppgifter.",
         "delivery": "HMC",
-        "lead_time_working_days": {"standard": standard, "made_to_measure": made_to_measure},
+        "lead_time_working_days": {"standard": times.standard, "made_to_measure": times.made_to_measure},
     }
 
 
@@ -197,8 +200,6 @@ def feed_body(session: Session, head: FeedHead, *, gzipped: bool) -> bytes:
 
 def changes_since(session: Session, supplier: str, since: int) -> dict:
     """Items added, removed and changed between version ``since`` and the current one. Raises NotFound."""
-    from ..assortment.service import current_version, get_version
-
     code = profile_for(supplier).code
     current = current_version(session, code)
     if current is None:
@@ -216,8 +217,6 @@ def changes_since(session: Session, supplier: str, since: int) -> dict:
 
 def fetch_status(session: Session, supplier: str) -> list[dict]:
     """Per e-shop token of a supplier: the last fetch, its version, and whether it has seen the current one."""
-    from ..assortment.service import current_version
-
     current = current_version(session, supplier)
     last = (
         select(FeedFetch.token_id, func.max(FeedFetch.at).label("last_at"))

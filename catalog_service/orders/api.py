@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from ..auth.http import current_actor, require_roles
 from ..auth.models import Role
+from ..config import lead_times
 from ..extensions import db
 from .delivery import delivery_report
 from .reorder import reorder_draft
@@ -88,10 +89,10 @@ class DeliveryReport(MethodView):
     @blp.response(200, DeliveryReportRowSchema(many=True))
     def get(self, query):
         """Per supplier and month: share of lines at HMC within the contract lead time, median working days, overdue."""
-        config = current_app.config
+        times = lead_times(current_app.config)
         return delivery_report(
             db.session,
             supplier=query.get("supplier"),
-            standard_days=int(config.get("LEAD_TIME_STANDARD_DAYS", 5)),
-            made_to_measure_days=int(config.get("LEAD_TIME_MADE_TO_MEASURE_DAYS", 10)),
+            standard_days=times.standard,
+            made_to_measure_days=times.made_to_measure,
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..assortment.items import sek_text
 from ..assortment.models import AssortmentItem
-from ..assortment.service import current_version
+from ..assortment.versions import current_version
+from ..feeds.items import sek_text
 from ..pricelists.models import ImportStatus, PriceListImport, PriceListRow
 from ..suppliers import profiles
 from .service import order_lines

@@ -17,10 +17,10 @@ from importers.orders import read_order_lines
 from importers.workbook import check_workbook
 
 from ..audit.service import record
+from ..config import lead_times
 from ..contracts.service import active_contract
 from ..errors import NotFound
-from ..files import sha256_of, store_source_file
-from ..pricelists.models import SourceFile
+from ..files import SourceFile, sha256_of, store_source_file
 from ..privacy.guard import check_structured, find_personal_data
 from ..suppliers import profiles
 from .models import OrderImport, OrderLine
@@ -270,17 +270,15 @@ def order_lines(session: Session, kundordernummer: str) -> list[OrderLine]:
 
 def line_view(line: OrderLine) -> dict:
     """An order line with its expected arrival at HMC and at home (working days, Swedish holidays)."""
-    from flask import current_app
-
     from .leadtime import expected_dates
 
-    config = current_app.config
+    times = lead_times()
     expected = expected_dates(
         line.order_date,
         line.made_to_measure,
-        standard_days=int(config.get("LEAD_TIME_STANDARD_DAYS", 5)),
-        made_to_measure_days=int(config.get("LEAD_TIME_MADE_TO_MEASURE_DAYS", 10)),
-        onward_days=int(config.get("ONWARD_DELIVERY_DAYS", 2)),
+        standard_days=times.standard,
+        made_to_measure_days=times.made_to_measure,
+        onward_days=times.onward,
     )
     return {
         "supplier": line.supplier,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.http import current_actor, require_roles
 from ..auth.models import Role
+from ..config import ReaderLimits
 from ..extensions import db
 from ..transactions import discard
 from .schemas import (
@@ -50,6 +52,7 @@ class PriceLists(MethodView):
                 actor=current_actor(),
                 filename=upload.filename,
                 dry_run=form["dry_run"],
+                limits=ReaderLimits.from_config(current_app.config),
             )
             if form["dry_run"]:
                 discard()  # a dry run is the real import, undone

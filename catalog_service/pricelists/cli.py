@@ -4,10 +4,9 @@ import click
 from flask.cli import with_appcontext
 
 from ..cli import ROLLBACK, Progress, actor_option, emit_json, existing_file, json_option, transactional
-from ..extensions import db
-from ..suppliers import profile_for
-from .schemas import ImportSummarySchema
-from .service import import_price_list
+
+# The service, its schemas and the database are imported inside the commands: `catalog pricelist --help`
+# then starts without the models, marshmallow and the workbook readers.
 
 
 @click.group("pricelist")
@@ -25,10 +24,24 @@ def pricelist():
 @transactional
 def import_(path, supplier, dry_run, as_json, actor):
     """Import a supplier's price list as a draft and judge every row."""
+    from flask import current_app
+
+    from ..config import ReaderLimits
+    from ..extensions import db
+    from .schemas import ImportSummarySchema
+    from .service import import_price_list
+
     progress = Progress("Importerar")
     try:
         result = import_price_list(
-            db.session, path, supplier, actor=actor, filename=path.name, dry_run=dry_run, progress=progress
+            db.session,
+            path,
+            supplier,
+            actor=actor,
+            filename=path.name,
+            dry_run=dry_run,
+            progress=progress,
+            limits=ReaderLimits.from_config(current_app.config),
         )
     finally:
         progress.close()
@@ -65,6 +78,8 @@ def diff(supplier, as_json):
     from ..assortment.schemas import ReviewSchema
     from ..assortment.service import latest_draft
     from ..cli import fail_on_domain_error
+    from ..extensions import db
+    from ..suppliers import profile_for
 
     with fail_on_domain_error(as_json):
         review = ReviewSchema().dump(review_draft(db.session, latest_draft(db.session, profile_for(supplier).code)))

@@ -2,32 +2,25 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from importers.pricelist import PROBLEM, ParsedRow
 
 from ..extensions import db
 from ..models import UTCDateTime, utcnow
 from .verdicts import Verdict
+
+if TYPE_CHECKING:  # shared with orders and contracts (files.py); the mapper finds it by name
+    from ..files import SourceFile
 
 
 class ImportStatus(enum.StrEnum):
     draft = "draft"  # waiting for review
     superseded = "superseded"  # a newer draft of the same supplier replaced it
     published = "published"
-
-
-class SourceFile(db.Model):
-    """An uploaded file, kept byte for byte so every version traces back to it."""
-
-    __tablename__ = "source_files"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    filename: Mapped[str] = mapped_column(String(255))
-    size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class PriceListImport(db.Model):
@@ -83,6 +76,9 @@ class PriceListRow(db.Model):
     colour: Mapped[str | None] = mapped_column(String())
     colour_code: Mapped[str | None] = mapped_column(String())
     base_colour: Mapped[str | None] = mapped_column(String())
+    # The contract model the verdict rules matched (allowed, outside_validity, non_base_colour rows):
+    # publishing takes the contract's terms from it instead of matching the model a second time.
+    procured_model_id: Mapped[int | None] = mapped_column(ForeignKey("procured_models.id"))
     price_ore: Mapped[int | None] = mapped_column(Integer)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
@@ -92,41 +88,23 @@ class PriceListRow(db.Model):
     error_message: Mapped[str | None] = mapped_column(String())
 
 
-# Column order of the bulk writer: ParsedRow's first 12 fields, base colour, its next 3, the verdict.
+# Where a ParsedRow field is stored, when the column name differs from the field's.
+FIELD_COLUMNS = {"row": "row_number"}
+# Column order of the bulk writer: the import, a ParsedRow's fields but its problem, then what judging adds
+# (the problem is stored as reason, error_column and error_message).
 ROW_COLUMNS = (
     "import_id",
-    "sheet",
-    "row_number",
-    "article_number",
-    "gtin",
-    "model",
-    "name",
-    "compression_class",
-    "garment_type",
-    "size",
-    "length",
-    "colour",
-    "colour_code",
+    *(FIELD_COLUMNS.get(name, name) for name in ParsedRow._fields[:PROBLEM]),
     "base_colour",
-    "price_ore",
-    "valid_from",
-    "valid_to",
+    "procured_model_id",
     "verdict",
     "reason",
     "error_column",
     "error_message",
 )
-# Columns kept for rows judged not_procured.
-SHORT_ROW_COLUMNS = (
-    "import_id",
-    "sheet",
-    "row_number",
-    "article_number",
-    "model",
-    "compression_class",
-    "price_ore",
-    "verdict",
-)
+# The fields kept for rows judged not_procured (with the import and the verdict).
+SHORT_FIELDS = ("sheet", "row", "article_number", "model", "compression_class", "price_ore")
+SHORT_ROW_COLUMNS = ("import_id", *(FIELD_COLUMNS.get(name, name) for name in SHORT_FIELDS), "verdict")
 
 
 class JobStatus(enum.StrEnum):

@@ -12,7 +12,10 @@ import logging
 import os
 import sys
 
+from flask import current_app
+
 from .. import create_app
+from ..config import ReaderLimits
 from ..errors import DomainError
 from ..extensions import db
 from ..models import utcnow
@@ -53,6 +56,7 @@ def _run(job_id: int, folder) -> int:
                 actor=job.created_by,
                 filename=job.filename,
                 progress=ProgressWriter(db.engine, folder, job_id),
+                limits=ReaderLimits.from_config(current_app.config),
             )
             job = get_job(db.session, job_id)
             job.status, job.finished_at, job.heartbeat_at = JobStatus.done, utcnow(), utcnow()

@@ -8,27 +8,20 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from importers.errors import ImportFileError
 from importers.isolation import ChildLimits, ChildReader
 from importers.pricelist import (
-    ARTICLE_NUMBER,
     COLOUR,
     COLOUR_CODE,
-    COMPRESSION_CLASS,
-    GARMENT_TYPE,
-    LENGTH,
-    MODEL,
-    NAME,
-    PRICE_ORE,
+    POSITION,
     PROBLEM,
     PROBLEM_ORDER,
     ROW,
     SHEET,
-    SIZE,
+    TEXT_FIELDS,
     ReadSummary,
     SheetLayout,
     read_price_list,
@@ -36,14 +29,15 @@ from importers.pricelist import (
 from importers.workbook import WorkbookLimits, check_workbook
 
 from ..audit.service import record
+from ..config import ReaderLimits
 from ..contracts.service import active_contract, supplier_terms
 from ..errors import Conflict, NotFound
-from ..files import sha256_of, store_source_file
+from ..files import SourceFile, sha256_of, store_source_file
 from ..locks import lock_supplier_imports
 from ..privacy.guard import describe, find_personal_data
 from ..suppliers import profile_for, profiles
 from . import store
-from .models import ImportStatus, PriceListImport, PriceListRow, SourceFile
+from .models import SHORT_FIELDS, ImportStatus, PriceListImport, PriceListRow
 from .verdicts import EXCLUSIONS, SupplierTerms, Verdict, judge, unknown_colours
 
 ProgressCallback = Callable[[int, int], None]  # (rows done, rows expected)
@@ -78,6 +72,7 @@ def import_price_list(
     filename: str | None = None,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
+    limits: ReaderLimits | None = None,
 ) -> ImportResult:
     """Import a price list as the supplier's new draft, judging every data row.
 
@@ -87,9 +82,13 @@ def import_price_list(
     contract, Conflict while another import of the supplier runs (on SQLite: any
     other import), ImportFileError for a file that cannot be read. Flushes only:
     the caller commits, or rolls back (which is what ``dry_run`` callers do).
+
+    ``limits``: what reading the workbook may use (the view or command passes the
+    READER_* settings, ``ReaderLimits.from_config``); None means the defaults.
     """
+    limits = limits or ReaderLimits()
     profile = profile_for(supplier)
-    max_rows = _max_rows()
+    max_rows = limits.max_rows
     check_workbook(path, WorkbookLimits(max_rows=max_rows))
     lock_supplier_imports(session, profile.code)
     contract = active_contract(session)
@@ -105,7 +104,7 @@ def import_price_list(
         )
     # The reader starts now and reads while the file is stored.
     others = tuple(profiles().values())
-    with ChildReader(read_price_list, path, profile, others, max_rows, limits=_child_limits()) as reader:
+    with ChildReader(read_price_list, path, profile, others, max_rows, limits=_child_limits(limits)) as reader:
         draft = PriceListImport(
             supplier=profile.code,
             status=ImportStatus.draft,
@@ -134,23 +133,8 @@ def import_price_list(
     return result
 
 
-def _child_limits() -> ChildLimits:
-    config = current_app.config if _has_app() else {}
-    return ChildLimits(
-        memory_bytes=int(config.get("READER_MEMORY_MB", 2048)) * 1024 * 1024,
-        seconds=float(config.get("READER_SECONDS", 600)),
-    )
-
-
-def _max_rows() -> int:
-    config = current_app.config if _has_app() else {}
-    return int(config.get("READER_MAX_ROWS", WorkbookLimits.max_rows))
-
-
-def _has_app() -> bool:
-    from flask import has_app_context
-
-    return has_app_context()
+def _child_limits(limits: ReaderLimits) -> ChildLimits:
+    return ChildLimits(memory_bytes=limits.memory_mb * 1024 * 1024, seconds=limits.seconds)
 
 
 def _same_file_import(session: Session, supplier: str, digest: str, contract_id: int):
@@ -210,52 +194,28 @@ def _store_batch(session, import_id: int, rows: list[tuple], terms: SupplierTerm
     full, short = [], []
     verdicts = tally.verdicts
     for row in rows:
-        verdict, base, _procured = judge(row, terms)
+        verdict, base, procured = judge(row, terms)
         verdicts[verdict] += 1
         if verdict is Verdict.not_procured:
-            short.append(
-                (
-                    import_id,
-                    row[SHEET],
-                    row[ROW],
-                    row[ARTICLE_NUMBER],
-                    row[MODEL],
-                    row[COMPRESSION_CLASS],
-                    row[PRICE_ORE],
-                    NOT_PROCURED,
-                )
-            )
+            short.append((import_id, *_pick_short(row), NOT_PROCURED))
             continue
         problem = row[PROBLEM]
         if problem is not None:
             tally.invalid[problem[0]] += 1
         elif verdict is Verdict.non_base_colour:
             tally.non_base[(row[COLOUR], row[COLOUR_CODE])] += 1
-        full.append(
-            (
-                import_id,
-                *row[:PRICE_ORE],
-                base,
-                *row[PRICE_ORE:PROBLEM],
-                verdict.value,
-                *(problem if problem is not None else (None, None, None)),
-            )
-        )
+        procured_id = None if procured is None else procured.procured_model_id
+        full.append((import_id, *row[:PROBLEM], base, procured_id, verdict.value, *(problem or NO_PROBLEM)))
     store.insert_rows(session, full)
     store.insert_short_rows(session, short)
 
 
 NOT_PROCURED = Verdict.not_procured.value
-# Free-text cells the privacy guard scans (identifiers and numbers are checked by their own parsers).
-SCANNED = {
-    NAME: "name",
-    GARMENT_TYPE: "garment_type",
-    SIZE: "size",
-    LENGTH: "length",
-    COLOUR: "colour",
-    COLOUR_CODE: "colour_code",
-    MODEL: "model",
-}
+NO_PROBLEM = (None, None, None)  # reason, error column and message of a readable row
+_pick_short = itemgetter(*(POSITION[name] for name in SHORT_FIELDS))
+# Free-text cells the privacy guard scans: the text cells but the GTIN (identifiers and numbers are checked by
+# their own parsers).
+SCANNED = {POSITION[name]: name for name in TEXT_FIELDS if name != "gtin"}
 
 
 _pick_scanned = itemgetter(*SCANNED)

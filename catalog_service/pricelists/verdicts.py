@@ -9,8 +9,6 @@ from __future__ import annotations
 import enum
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -18,6 +16,8 @@ from rapidfuzz.distance import OSA, Indel
 
 from importers.pricelist import COLOUR, COLOUR_CODE, MODEL, PROBLEM, VALID_FROM, VALID_TO, ParsedRow
 from importers.values import colour_key, normalise_key
+
+from ..contracts.terms import ProcuredTerms, SupplierTerms
 
 
 class Verdict(enum.StrEnum):
@@ -29,24 +29,6 @@ class Verdict(enum.StrEnum):
 
 
 EXCLUSIONS = (Verdict.invalid_row, Verdict.not_procured, Verdict.outside_validity, Verdict.non_base_colour)
-
-
-class ProcuredTerms(NamedTuple):
-    model_number: str
-    position: str
-    price_ore: int
-    made_to_measure: bool
-
-
-@dataclass(frozen=True)
-class SupplierTerms:
-    """What the contract says about one supplier."""
-
-    supplier: str
-    contract_start: date
-    models: dict[str, ProcuredTerms]  # model key → terms
-    colours: dict[str, str]  # colour key (name or code) → base colour name
-    dismissed: frozenset[str] = frozenset()  # colour keys a person decided are not base colours
 
 
 class Judgement(NamedTuple):

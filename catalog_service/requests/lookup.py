@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..assortment.items import as_feed_item
 from ..assortment.models import ITEM_COLUMNS, AssortmentItem, AssortmentVersion
-from ..assortment.service import current_version
+from ..assortment.versions import current_version
+from ..feeds.items import as_feed_item
 from ..suppliers import profiles
 
 

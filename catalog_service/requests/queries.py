@@ -13,8 +13,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..assortment.service import get_version
+from ..assortment.versions import get_version
 from ..auth.models import Role
+from ..config import lead_times
 from ..orders.delivery import swedish_today
 from ..orders.leadtime import working_days_between
 from ..privacy.guard import check_structured
@@ -223,7 +224,7 @@ def _supplier_name(code: str | None) -> str | None:
 
 def work_order_view(order: WorkOrder, *, roles: Iterable[str], today: date | None = None) -> dict:
     """A work order as shown: fields, expected dates (once ordered), lateness, its timeline, allowed steps."""
-    onward = int(check.setting("ONWARD_DELIVERY_DAYS", 2))
+    onward = lead_times().onward
     return {
         "number": order.number,
         "status": order.status.value,

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit.service import record
+from ..config import lead_times
 from ..errors import Invalid, NotFound
 from ..models import utcnow
 from ..orders.leadtime import add_working_days
@@ -63,13 +64,11 @@ def clean_order(request: ConsultationRequest, order: Mapping) -> dict:
 
 def create_work_order(session: Session, request: ConsultationRequest, fields: dict, *, actor: str, at: datetime):
     """Make the request's work order from checked ``fields`` (see clean_order). Flushes; audits."""
-    standard = int(check.setting("LEAD_TIME_STANDARD_DAYS", 5))
-    made_to_measure = int(check.setting("LEAD_TIME_MADE_TO_MEASURE_DAYS", 10))
     order = WorkOrder(
         number=next_number(session, WORK_ORDER_SERIES, at),
         request=request,
         **fields,
-        lead_time_working_days=made_to_measure if fields["made_to_measure"] else standard,
+        lead_time_working_days=lead_times().for_article(fields["made_to_measure"]),
         status=WorkOrderStatus.created,
         created_at=at,
         created_by=actor,

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..assortment.models import AssortmentItem
-from ..assortment.service import current_version
+from ..assortment.versions import current_version
 from ..audit.service import record
 from ..errors import Conflict, Invalid
 from ..feeds.service import rerender_current

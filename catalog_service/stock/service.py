@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from importers.values import normalise_key
 
-from ..assortment.items import lead_times
 from ..assortment.models import AssortmentItem
-from ..assortment.service import current_version
+from ..assortment.versions import current_version
+from ..config import lead_times
 from ..contracts.service import active_contract
 from ..errors import Invalid
 from ..orders.delivery import swedish_today
@@ -111,14 +111,14 @@ def analysed_articles(session: Session, span: Window, config: Settings) -> list[
     """Every article ordered in the window, with its figures, classes, levels and recommendation."""
     articles = _demand(session, span)
     terms = article_terms(session, list(articles))
-    standard, made_to_measure = lead_times()
+    times = lead_times()
     for key, article in articles.items():
         found = terms.get(key)
         if found is not None:
             article.price_ore, article.in_assortment = found.price_ore, found.in_assortment
             article.made_to_measure = article.made_to_measure or found.made_to_measure
             article.extra = {"model": found.model, "name": found.name}
-        article.lead_time_working_days = made_to_measure if article.made_to_measure else standard
+        article.lead_time_working_days = times.for_article(article.made_to_measure)
     return analyse(list(articles.values()), span, config)
 
 

@@ -7,8 +7,9 @@ import threading
 
 import pytest
 
-from catalog_service.assortment.models import AssortmentVersion, FeedDocument, VersionCounter
+from catalog_service.assortment.models import AssortmentVersion, VersionCounter
 from catalog_service.extensions import db
+from catalog_service.feeds.models import FeedDocument
 from tests.conftest import bearer_client, make_token, post_upload
 from tests.factories import assortments as factory
 from tests.feeds.conftest import assert_error, audit_entries

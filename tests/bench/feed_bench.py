@@ -112,7 +112,7 @@ def free_port() -> int:
 def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "catalog_service:create_app()"],
+        [str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
         cwd=ROOT,
         env={**os.environ, "CATALOG_DATABASE_URL": database_url},
     )

@@ -43,7 +43,7 @@ class Server:
         self.log = log
         self.stderr = log.open("wb")
         self.process = subprocess.Popen(
-            [str(GUNICORN), "-w", "1", "-b", f"127.0.0.1:{self.port}", "catalog_service:create_app()"],
+            [str(GUNICORN), "-w", "1", "-b", f"127.0.0.1:{self.port}", "wsgi:app"],
             cwd=ROOT,
             env={**os.environ, "CATALOG_DATABASE_URL": database_url, "CATALOG_CACHE_SECONDS": "30"},
             stdout=subprocess.DEVNULL,

@@ -20,13 +20,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 from sqlalchemy import delete, select
 
-from catalog_service.assortment.models import AssortmentItem, AssortmentVersion, FeedDocument, VersionCounter
+from catalog_service.assortment.models import AssortmentItem, AssortmentVersion, VersionCounter
 from catalog_service.assortment.service import publish_assortment, rollback_assortment
 from catalog_service.audit.models import AuditEntry
 from catalog_service.errors import DomainError
 from catalog_service.extensions import db
-from catalog_service.feeds.models import FeedFetch
-from catalog_service.pricelists.models import PriceListImport, PriceListRow, SourceFile
+from catalog_service.feeds.models import FeedDocument, FeedFetch
+from catalog_service.files import SourceFile
+from catalog_service.pricelists.models import PriceListImport, PriceListRow
 from catalog_service.pricelists.service import import_price_list
 from importers.errors import ImportFileError
 from tests.conftest import bearer_client, make_token

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog_service.extensions import db
+from catalog_service.files import SourceFile
 from catalog_service.orders.models import OrderLine
-from catalog_service.pricelists.models import SourceFile
 from catalog_service.suppliers import profiles
 
 

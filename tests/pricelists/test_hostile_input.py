@@ -14,8 +14,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from catalog_service.extensions import db
-from catalog_service.files import safe_name
-from catalog_service.pricelists.models import SourceFile
+from catalog_service.files import SourceFile, safe_name
 from tests.factories import workbooks as wb
 from tests.feeds.conftest import database_text
 from tests.pricelists.test_bad_files import (  # noqa: F401  (fixtures used by name)

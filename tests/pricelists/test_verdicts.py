@@ -7,14 +7,8 @@ from datetime import date
 
 import pytest
 
-from catalog_service.pricelists.verdicts import (
-    ProcuredTerms,
-    SupplierTerms,
-    Verdict,
-    base_colour,
-    judge,
-    unknown_colours,
-)
+from catalog_service.contracts.terms import ProcuredTerms, SupplierTerms
+from catalog_service.pricelists.verdicts import Verdict, base_colour, judge, unknown_colours
 from importers.pricelist import ParsedRow
 from importers.values import colour_key, normalise_key
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from catalog_service.extensions import db
-from catalog_service.pricelists.models import SourceFile
+from catalog_service.files import SourceFile
 from tests.conftest import post_upload
 from tests.factories import workbooks
 
