@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from sqlalchemy import select
 
 from ..auth.models import Role
+from ..config import four_eyes
 from ..contracts.models import Contract
 from ..contracts.service import active_contract
 from ..errors import Conflict, DomainError, status_of
@@ -167,7 +168,7 @@ def _guard_expected(published, diff: dict) -> bool:
 
 
 def _four_eyes() -> bool:
-    return bool(current_app.config.get("FOUR_EYES", True))
+    return four_eyes(current_app.config)
 
 
 def _paged(items: list, name: str, supplier: str) -> dict:
