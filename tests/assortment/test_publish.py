@@ -11,7 +11,7 @@ from catalog_service.assortment.models import AssortmentVersion, FeedDocument, V
 from catalog_service.extensions import db
 from tests.conftest import bearer_client, make_token, post_upload
 from tests.factories import assortments as factory
-from tests.feeds.conftest import assert_error, audit_entries
+from tests.helpers import assert_error, audit_entries
 
 MEDI1 = factory.model("medi", 1)
 PUBLISH_MEDI = ("assortment", "publish", "--supplier", "medi")

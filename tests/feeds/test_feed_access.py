@@ -11,7 +11,7 @@ from catalog_service.auth.models import ApiToken
 from catalog_service.extensions import db
 from tests.conftest import bearer_client, make_token, post_upload
 from tests.factories import assortments as factory
-from tests.feeds.conftest import assert_error, audit_entries, database_text, eventually
+from tests.helpers import assert_error, audit_entries, database_text, eventually
 
 pytestmark = pytest.mark.usefixtures("published")
 

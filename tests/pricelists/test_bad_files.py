@@ -29,6 +29,7 @@ from catalog_service.pricelists.models import PriceListImport, PriceListRow
 from importers.errors import ImportFileError
 from importers.isolation import ChildLimits, stream_from_child
 from tests.factories import workbooks as wb
+from tests.helpers import table_counts
 
 CHANNELS = ("cli", "api")
 FAST_SECONDS = 5.0
@@ -281,16 +282,6 @@ def upload_dirs(monkeypatch, tmp_path) -> list[Path]:
 
     monkeypatch.setattr(tempfile, "mkdtemp", recording_mkdtemp)
     return made
-
-
-def table_counts(app) -> dict[str, int]:
-    with app.app_context():
-        counts = {
-            table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables
-        }
-        db.session.remove()
-    return counts
 
 
 def leftover_upload_dirs() -> list[str]:

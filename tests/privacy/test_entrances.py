@@ -7,12 +7,13 @@ import json
 import logging
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from catalog_service.extensions import db
 from catalog_service.pricelists.models import SourceFile
 from tests.conftest import post_upload
 from tests.factories import workbooks
+from tests.helpers import table_counts
 
 PERSONNUMMER = "19550323-3859"
 ADDRESS = "Sven Lindberg, Granbacken 48, 749 35 Enköping"
@@ -24,11 +25,6 @@ MEDI_COLOURS = [("Medi", "Sand", "Sand"), ("Medi", "Svart", "Svart, Black")]
 def medi_contract(app, runner, tmp_path):
     path = workbooks.contract(tmp_path, MEDI_MODELS, MEDI_COLOURS)
     assert runner.invoke(args=["contract", "load", str(path)]).exit_code == 0
-
-
-def table_counts(app) -> dict:
-    with app.app_context():
-        return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
 
 
 def price_list_with(tmp_path, name_cell: str):
