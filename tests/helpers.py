@@ -1,6 +1,6 @@
-"""Helpers shared by tests of several areas: the API's error shape, what the database holds,
-supplier and contract header layouts (read from the code that defines them), and threads held
-mid-transaction. Fixtures live in the conftest files; this module holds plain functions only.
+"""Helpers shared by tests of several areas: the API's error shape, what the database holds, and
+threads held mid-transaction. Fixtures live in the conftest files; files to import are built by
+tests/factories.
 """
 
 from __future__ import annotations
@@ -11,10 +11,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import func, inspect, select, text
 
-from catalog_service.demo import data as demo
 from catalog_service.extensions import db
-from importers.contract import ASSORTMENT_COLUMNS, COLOUR_COLUMNS
-from importers.profiles import load_profiles
 
 HOLD_SECONDS = 30  # a held thread gives up after this, so a failing test cannot hang the suite
 
@@ -85,24 +82,6 @@ def audit_entries(app, action: str) -> list:
 
     with app.app_context():
         return list(db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == action)))
-
-
-# --- header layouts -------------------------------------------------------------------------------
-
-
-def supplier_layout(code: str) -> list[str]:
-    """A supplier's price-list headers as its real lists have them: its profile's own names, in profile order.
-
-    Essity's lists carry a column its profile does not name ("Product line"): that layout is the demo's.
-    """
-    if code == "essity":
-        return list(demo.ESSITY_HEADERS)
-    return [names[0] for names in load_profiles()[code].headers.values()]
-
-
-def contract_headers() -> tuple[list[str], list[str]]:
-    """The contract's ``Sortiment`` and ``Basfärger`` headers: the first name the contract reader accepts."""
-    return [names[0] for names in ASSORTMENT_COLUMNS.values()], [names[0] for names in COLOUR_COLUMNS.values()]
 
 
 # --- threads held mid-transaction -----------------------------------------------------------------

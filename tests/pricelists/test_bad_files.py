@@ -42,19 +42,7 @@ MEDI_MODELS = [
     wb.ContractModel("Juzo", 4, "3511-AD", price=512.0),
 ]
 BASE_COLOURS = [("Medi", "Sand", "Sand"), ("Medi", "Svart", "Svart"), ("Juzo", "Beige", "Beige, 17")]
-JUZO_LAYOUT = [
-    "Artikelnummer",
-    "EAN-Code",
-    "Bezeichnung",
-    "Modell",
-    "Kompressionsklasse",
-    "Art",
-    "Größe",
-    "Länge",
-    "Farbe",
-    "Farbnummer",
-    "Preis (SEK)",
-]
+JUZO_LAYOUT = wb.supplier_layout("juzo")
 # Words a Swedish message about a file uses; and verbs that tell the reader what to do.
 SWEDISH = re.compile(r"\b(filen|arbetsboken|bladet|flik|rubrik\w*|kolumn|leverantör\w*)\b", re.IGNORECASE)
 ADVICE = re.compile(r"\b(spara|ta bort|be leverantören|kontrollera|dela upp|välj|lägg till|byt)\b", re.IGNORECASE)
