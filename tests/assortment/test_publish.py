@@ -12,11 +12,14 @@ from catalog_service.extensions import db
 from catalog_service.feeds.models import FeedDocument
 from tests.conftest import bearer_client, make_token, post_upload
 from tests.factories import assortments as factory
-from tests.feeds.conftest import assert_error, audit_entries
+from tests.factories import workbooks
+from tests.helpers import assert_error, audit_entries
 
 MEDI1 = factory.model("medi", 1)
 PUBLISH_MEDI = ("assortment", "publish", "--supplier", "medi")
 ROLLBACK_MEDI = ("assortment", "rollback", "--supplier", "medi")
+SOL = workbooks.ContractModel("Medi", 1, "SOL1-AD")
+COLOURS = [("Medi", "Sand", "Sand"), ("Medi", "Svart", "Svart, Black")]
 
 
 @pytest.fixture
@@ -586,3 +589,14 @@ def test_audit_needs_a_procurement_officer(app, roles, eshop_token_client):
     admin = bearer_client(app, make_token(app, roles=("admin",)))
     assert admin.get("/api/v1/audit").status_code == 200
     assert_error(app.test_client().get("/api/v1/audit"), 401)
+
+
+def test_a_draft_judged_against_a_replaced_contract_is_not_published(app, runner, tmp_path):
+    assert runner.invoke(args=["contract", "load", str(workbooks.contract(tmp_path, [SOL], COLOURS))]).exit_code == 0
+    path = workbooks.small_price_list(tmp_path)
+    assert runner.invoke(args=["pricelist", "import", str(path), "--supplier", "medi", "--actor", "a"]).exit_code == 0
+    other = workbooks.contract(tmp_path, [workbooks.ContractModel("Medi", 1, "VEG2-AD")], COLOURS, name="b.xlsx")
+    assert runner.invoke(args=["contract", "load", str(other)]).exit_code == 0
+    result = runner.invoke(args=["assortment", "publish", "--supplier", "medi", "--actor", "b", "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["error"]["code"] == "stale_draft"

@@ -13,11 +13,14 @@ from catalog_service.contracts.models import BaseColour, Contract, ProcuredModel
 from catalog_service.contracts.service import active_contract, load_contract, supplier_terms
 from catalog_service.extensions import db
 from importers.errors import ImportFileError
+from tests.factories import workbooks
 from tests.factories.workbooks import SORTIMENT_HEADERS, ContractModel, contract, price_list
+from tests.helpers import table_counts
 
 COLOURS = [("Juzo", "Beige", "Beige, 01"), ("Juzo", "Svart", "Schwarz, 90"), ("Rama", "Beige", "Hudfärg, HF")]
 MODELS = [ContractModel("Juzo", 1, "JZ-100"), ContractModel("Juzo", 2, "JZ-200"), ContractModel("Rama", 1, "RA-10")]
 TABLES = (Contract, ProcuredModel, BaseColour, AuditEntry)
+MEDI_COLOURS = [("Medi", "Sand", "Sand"), ("Medi", "Svart", "Svart, Black")]
 
 
 def load(runner, path):
@@ -271,3 +274,31 @@ def test_load_contract_raises_and_leaves_the_session_clean(app, tmp_path):
             load_contract(db.session, path, actor="upphandlare1")
         assert caught.value.details["errors"][0]["row"] == 5
         assert not db.session.new and not db.session.dirty
+
+
+# --- the supplier column names a profile ------------------------------------------------------------
+
+
+def test_contract_supplier_written_with_a_legal_suffix_means_the_profile(runner, tmp_path):
+    model = workbooks.ContractModel("Medi Sverige AB", 1, "SOL1-AD")
+    contract = workbooks.contract(tmp_path, [model], [("Medi Sverige AB", "Sand", "Sand")])
+    assert runner.invoke(args=["contract", "load", str(contract)]).exit_code == 0
+    result = runner.invoke(
+        args=["pricelist", "import", str(workbooks.small_price_list(tmp_path)), "--supplier", "medi", "--json"]
+    )
+    assert json.loads(result.stdout)["allowed"] == 1
+
+
+def test_contract_with_a_supplier_without_profile_is_refused_naming_the_cell(app, runner, tmp_path):
+    before = table_counts(app)
+    contract = workbooks.contract(tmp_path, [workbooks.ContractModel("Okänd Leverantör AB", 1, "X1")], MEDI_COLOURS)
+    result = runner.invoke(args=["contract", "load", str(contract), "--json"])
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["details"]["errors"][0] == {
+        "sheet": "Sortiment",
+        "row": 2,
+        "column": "Leverantör",
+        "message": error["details"]["errors"][0]["message"],
+    }
+    assert table_counts(app) == before

@@ -8,7 +8,8 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from catalog_service.demo.data import write_demo_files
+from catalog_service.demo.data import BASE_COLOURS, write_demo_files
+from tests.factories.workbooks import SORTIMENT_HEADERS
 
 SHEETS = {
     "essity": ["Info", "Leg", "Arm"],
@@ -23,18 +24,6 @@ LAYOUTS = {
     "medi": (2, "Art.nr", 0, 3, 9),
     "rama": (1, "Artikel", 0, 2, 8),
 }
-BASE_COLOURS = [
-    ("Essity", "Beige", "Beige, Natural, BE, NA"),
-    ("Essity", "Svart", "Black, BK"),
-    ("Juzo", "Beige", "Beige, Mandel, 01, 03"),
-    ("Juzo", "Sand", "Sand, 11"),
-    ("Juzo", "Svart", "Schwarz, 04"),
-    ("Medi", "Sand", "Sand"),
-    ("Medi", "Karamell", "Caramel, Karamell"),
-    ("Medi", "Svart", "Svart, Black"),
-    ("Rama", "Beige", "Beige, Hudfärg, BE, HF"),
-    ("Rama", "Svart", "Svart, SV"),
-]
 
 
 @pytest.fixture(scope="module")
@@ -64,19 +53,7 @@ def test_files_exist(demo):
 def test_contract_format(demo):
     assert openpyxl.load_workbook(demo["contract"]).sheetnames == ["Sortiment", "Basfärger"]
     sortiment = _rows(demo["contract"], "Sortiment")
-    assert sortiment[0] == (
-        "Leverantör",
-        "Position",
-        "Modellnummer",
-        "Benämning",
-        "ISO-kod",
-        "Kompressionsklass",
-        "Plaggtyp",
-        "Måttsydd",
-        "Avtalspris SEK",
-        "Giltig från",
-        "Giltig till",
-    )
+    assert sortiment[0] == tuple(SORTIMENT_HEADERS)  # the names the contract reader looks for first
     assert all(r[9] == datetime(2026, 5, 1) and r[10] == datetime(2028, 4, 30) for r in sortiment[1:])
     assert all(isinstance(r[8], (int, float)) and r[7] in ("Ja", "Nej") for r in sortiment[1:])
     per_supplier = Counter(r[0] for r in sortiment[1:])

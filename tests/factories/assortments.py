@@ -16,63 +16,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from catalog_service.extensions import db
-from tests.factories.workbooks import ContractModel, contract, price_list
+from tests.factories.workbooks import ContractModel, contract, price_list, profile_headers
 
 SUPPLIERS = ("essity", "juzo", "medi", "rama")
 NAMES = {"essity": "Essity", "juzo": "Juzo", "medi": "Medi", "rama": "Rama"}
 PREFIX = {"essity": "ESS", "juzo": "JUZ", "medi": "MED", "rama": "RAM"}
 MODEL_SUFFIX = {1: "AD", 2: "MTM", 3: "AG"}
-
-# Field → header, per supplier (the bundled importer profiles). Rama has no GTIN column.
-LAYOUTS = {
-    "essity": {
-        "article_number": "Article No",
-        "gtin": "EAN",
-        "name": "Description",
-        "model": "Model",
-        "compression_class": "Compression class",
-        "garment_type": "Garment",
-        "size": "Size",
-        "length": "Length",
-        "colour": "Colour",
-        "price": "Price SEK",
-    },
-    "juzo": {
-        "article_number": "Artikelnummer",
-        "gtin": "EAN-Code",
-        "name": "Bezeichnung",
-        "model": "Modell",
-        "compression_class": "Kompressionsklasse",
-        "garment_type": "Art",
-        "size": "Größe",
-        "length": "Länge",
-        "colour": "Farbe",
-        "price": "Preis (SEK)",
-    },
-    "medi": {
-        "article_number": "Art.nr",
-        "gtin": "GTIN",
-        "name": "Produktnamn",
-        "model": "Modell",
-        "compression_class": "KKL",
-        "garment_type": "Plaggtyp",
-        "size": "Storlek",
-        "length": "Längd",
-        "colour": "Färg",
-        "price": "Pris exkl moms",
-    },
-    "rama": {
-        "article_number": "Artikel",
-        "name": "Benämning",
-        "model": "Modell",
-        "compression_class": "Klass",
-        "garment_type": "Typ",
-        "size": "Strl",
-        "length": "Längd",
-        "colour": "Färg",
-        "price": "Á-pris",
-    },
-}
 
 
 def model(supplier: str, number: int) -> str:
@@ -120,6 +69,12 @@ class Article:
 
 
 ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+# Field → header, per supplier: the bundled importer profiles' own names for the fields an Article has
+# (Juzo's colour code and Rama's validity dates are left out). Rama has no GTIN column.
+LAYOUTS = {
+    supplier: {f: header for f, header in profile_headers(supplier).items() if f in ARTICLE_FIELDS}
+    for supplier in SUPPLIERS
+}
 
 
 def articles(supplier: str, count: int, *, start: int = 1, model_number: int = 1, **values) -> list[Article]:

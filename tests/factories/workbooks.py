@@ -24,24 +24,33 @@ from typing import Any, NamedTuple
 
 import xlsxwriter
 
+from catalog_service.demo import data as demo
+from importers.contract import ASSORTMENT_COLUMNS, COLOUR_COLUMNS
+from importers.profiles import BUNDLED_DIR, load_profile
+
 CREATED = datetime(2026, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CONTRACT_START = date(2026, 5, 1)
 CONTRACT_END = date(2028, 4, 30)
 
-SMALL_LAYOUT = [
-    "Art.nr",
-    "GTIN",
-    "Produktnamn",
-    "Modell",
-    "KKL",
-    "Plaggtyp",
-    "Storlek",
-    "Längd",
-    "Färg",
-    "Pris exkl moms",
-]
+
+def profile_headers(code: str) -> dict[str, str]:
+    """Field → header for a bundled supplier profile: the profile's own first name, in the profile's order."""
+    return {field: names[0] for field, names in load_profile(BUNDLED_DIR / f"{code}.toml").headers.items()}
+
+
+def supplier_layout(code: str) -> list[str]:
+    """A supplier's price-list headers as its own lists have them: its profile's names, in profile order.
+
+    Essity's lists also carry a column its profile does not name ("Product line"): that layout is the demo's.
+    """
+    if code == "essity":
+        return list(demo.ESSITY_HEADERS)
+    return list(profile_headers(code).values())
+
+
+SMALL_LAYOUT = supplier_layout("medi")
 SMALL_ROWS = [
     ["MD1000001", "4048713000017", "Sol", "SOL1-AD", 1, "Knästrumpa", "I", "Kort", "Sand", 371.5],
     ["MD1000002", "4048713000024", "Sol", "SOL1-AD", 1, "Knästrumpa", "II", "Kort", "Svart", 371.5],
@@ -51,20 +60,9 @@ SMALL_ROWS = [
     ["MD1000006", "4048713000062", "Luna", "LUN2-AG", 2, "Lårstrumpa", "III", "Normal", "Sand", 637.5],
 ]
 
-SORTIMENT_HEADERS = [
-    "Leverantör",
-    "Position",
-    "Modellnummer",
-    "Benämning",
-    "ISO-kod",
-    "Kompressionsklass",
-    "Plaggtyp",
-    "Måttsydd",
-    "Avtalspris SEK",
-    "Giltig från",
-    "Giltig till",
-]
-BASFARGER_HEADERS = ["Leverantör", "Basfärg", "Leverantörens benämningar"]
+# The contract's headers: the first name the contract reader accepts for each column.
+SORTIMENT_HEADERS = [names[0] for names in ASSORTMENT_COLUMNS.values()]
+BASFARGER_HEADERS = [names[0] for names in COLOUR_COLUMNS.values()]
 
 
 class Formula(NamedTuple):

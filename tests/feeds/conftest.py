@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect, text
 
 from catalog_service.extensions import db
 from tests.conftest import make_token
@@ -28,40 +27,6 @@ def published(app, tmp_path) -> tuple[str, ...]:
 def eshop_tokens(app) -> dict[str, str]:
     """A live e-shop token per supplier."""
     return {supplier: make_token(app, eshop=supplier) for supplier in factory.SUPPLIERS}
-
-
-def assert_error(response, status: int, code: str | None = None) -> dict:
-    """The response is the API's JSON error shape with ``status`` (and ``code``); returns the error."""
-    assert response.status_code == status, response.data[:500]
-    assert response.is_json, response.content_type
-    body = response.get_json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    if code is not None:
-        assert body["error"]["code"] == code
-    return body["error"]
-
-
-def database_text(app) -> tuple[str, bytes]:
-    """Every row of every table in the database (reflected, not just the models'), as text and as bytes."""
-    texts, blobs = [], []
-    with app.app_context():
-        for table in inspect(db.engine).get_table_names():
-            for row in db.session.execute(text(f'SELECT * FROM "{table}"')):
-                for value in row:
-                    if isinstance(value, bytes | bytearray | memoryview):
-                        blobs.append(bytes(value))
-                    else:
-                        texts.append(str(value))
-    return "\n".join(texts), b"\n".join(blobs)
-
-
-def audit_entries(app, action: str) -> list:
-    from catalog_service.audit.models import AuditEntry
-
-    with app.app_context():
-        return list(db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == action)))
 
 
 @pytest.fixture
@@ -97,15 +62,3 @@ def listening_app(app, request, database_template):
     with cached.app_context():
         db.session.remove()
         db.engine.dispose()
-
-
-def eventually(check, seconds: float = 3.0) -> bool:
-    """Poll ``check`` until it is true or ``seconds`` pass."""
-    import time
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return check()

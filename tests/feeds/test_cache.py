@@ -44,6 +44,17 @@ def _etag(client, supplier="medi"):
     return response.headers["ETag"]
 
 
+def test_a_value_loaded_while_its_key_is_forgotten_is_not_kept():
+    cache = LocalCache(60)
+
+    def load():
+        cache.forget(("feed", "medi"))  # an invalidation arrives while the old value is being read
+        return "old"
+
+    assert cache.get(("feed", "medi", "json"), load) == "old"
+    assert cache.get(("feed", "medi", "json"), lambda: "new") == "new"
+
+
 def test_revoked_token_is_refused_at_once_despite_the_cache(app, long_cache_app, tmp_path):
     factory.load_contract(app, factory.small_contract(tmp_path))
     factory.import_and_publish(app, tmp_path, "medi", factory.articles("medi", 3))

@@ -18,7 +18,8 @@ from exports.formats.json_format import JsonFormat
 from exports.formats.xlsx_format import XlsxFormat
 from tests.conftest import bearer_client
 from tests.factories import assortments as factory
-from tests.feeds.conftest import assert_error, eventually, feed_rows
+from tests.feeds.conftest import feed_rows
+from tests.helpers import assert_error, eventually
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FEED = "/api/v1/feeds/medi"

@@ -88,7 +88,7 @@ def test_no_operation_answers_5xx_or_outside_its_schema(api_schema, app):
 def test_numbers_past_the_databases_integers_are_refused_not_500(app, method, path, status):
     """Found by schemathesis: such numbers reached the database and overflowed (500)."""
     from tests.conftest import bearer_client
-    from tests.feeds.conftest import assert_error
+    from tests.helpers import assert_error
 
     client = bearer_client(app, make_token(app, roles=("admin",), name="admin1"))
     assert_error(client.open(path, method=method), status)

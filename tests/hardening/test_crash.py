@@ -27,7 +27,7 @@ from catalog_service.assortment.service import current_version, latest_draft
 from catalog_service.extensions import db
 from tests.conftest import bearer_client, make_token
 from tests.factories import assortments as factory
-from tests.hardening.conftest import row_counts
+from tests.helpers import table_counts
 
 KILLS = 20
 ROWS = 12_000
@@ -60,7 +60,7 @@ def _state(app, feed_client) -> dict:
         draft, version = latest_draft(db.session, "medi"), current_version(db.session, "medi")
         state = {"draft": (draft.id, draft.data_rows), "version": version.number}
         db.session.remove()
-    counts = {table: n for table, n in row_counts(app).items() if table != "feed_fetches"}  # our own fetches
+    counts = {table: n for table, n in table_counts(app).items() if table != "feed_fetches"}  # our own fetches
     response = feed_client.get("/api/v1/feeds/medi")
     return {**state, "counts": counts, "etag": response.headers["ETag"], "feed": response.data}
 

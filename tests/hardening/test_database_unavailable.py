@@ -13,8 +13,7 @@ from catalog_service.extensions import db
 from catalog_service.pricelists import store
 from tests.conftest import bearer_client, make_token, post_upload
 from tests.factories import assortments as factory
-from tests.feeds.conftest import assert_error
-from tests.hardening.conftest import row_counts
+from tests.helpers import assert_error, table_counts
 
 UNREACHABLE = {
     "sqlite": "sqlite:////nonexistent-folder/catalog.sqlite3",
@@ -58,7 +57,7 @@ def test_database_lost_in_the_middle_of_an_upload_is_503_and_nothing_is_written(
     factory.load_contract(app, factory.small_contract(tmp_path))
     officer = bearer_client(app, make_token(app, roles=("upphandlare",), name="upphandlare1"))
     path = factory.write_price_list(tmp_path, "medi", factory.articles("medi", 12_000), name="stor.xlsx")
-    before = row_counts(app)
+    before = table_counts(app)
     real, calls = store.insert_rows, []
 
     def failing_insert(session, rows):
@@ -76,7 +75,7 @@ def test_database_lost_in_the_middle_of_an_upload_is_503_and_nothing_is_written(
     assert_error(response, 503, "database_unavailable")
     assert len(calls) == 2
     monkeypatch.setattr(store, "insert_rows", real)
-    assert row_counts(app) == before
+    assert table_counts(app) == before
     assert post_upload(officer, path, "medi").status_code == 201  # the service recovers by itself
 
 

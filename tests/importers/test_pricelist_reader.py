@@ -13,37 +13,13 @@ import pytest
 from importers.errors import ImportFileError
 from importers.pricelist import ReadSummary, SheetLayout, parsed_rows, read_price_list
 from importers.profiles import SupplierProfile, load_profiles
-from tests.factories.workbooks import SMALL_LAYOUT, SMALL_ROWS, price_list
+from tests.factories.workbooks import SMALL_LAYOUT, SMALL_ROWS, price_list, supplier_layout
 
 PROFILES = load_profiles()
 ALL_PROFILES = tuple(PROFILES.values())
 
-RAMA_LAYOUT = [
-    "Artikel",
-    "Benämning",
-    "Modell",
-    "Klass",
-    "Typ",
-    "Strl",
-    "Längd",
-    "Färg",
-    "Á-pris",
-    "Giltig från",
-    "Giltig till",
-]
-ESSITY_LAYOUT = [
-    "Article No",
-    "EAN",
-    "Description",
-    "Product line",
-    "Model",
-    "Compression class",
-    "Garment",
-    "Size",
-    "Length",
-    "Colour",
-    "Price SEK",
-]
+RAMA_LAYOUT = supplier_layout("rama")
+ESSITY_LAYOUT = supplier_layout("essity")
 
 
 def read(path, profile: str | SupplierProfile = "medi", others=ALL_PROFILES):

@@ -14,16 +14,12 @@ from catalog_service.extensions import db
 from catalog_service.files import SourceFile
 from catalog_service.orders.models import OrderLine
 from catalog_service.suppliers import profiles
+from tests.helpers import table_counts
 
 
 @pytest.fixture
 def truth(samples):
     return json.loads((samples / "expected.json").read_text(encoding="utf-8"))["orders"]
-
-
-def table_counts(app) -> dict:
-    with app.app_context():
-        return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
 
 
 def test_sample_export_is_refused_for_every_planted_row_and_nothing_else(app, runner, samples, sample_contract, truth):

@@ -29,6 +29,7 @@ from catalog_service.pricelists.models import PriceListImport, PriceListRow
 from importers.errors import ImportFileError
 from importers.isolation import ChildLimits, stream_from_child
 from tests.factories import workbooks as wb
+from tests.helpers import table_counts
 
 CHANNELS = ("cli", "api")
 FAST_SECONDS = 5.0
@@ -41,19 +42,7 @@ MEDI_MODELS = [
     wb.ContractModel("Juzo", 4, "3511-AD", price=512.0),
 ]
 BASE_COLOURS = [("Medi", "Sand", "Sand"), ("Medi", "Svart", "Svart"), ("Juzo", "Beige", "Beige, 17")]
-JUZO_LAYOUT = [
-    "Artikelnummer",
-    "EAN-Code",
-    "Bezeichnung",
-    "Modell",
-    "Kompressionsklasse",
-    "Art",
-    "Größe",
-    "Länge",
-    "Farbe",
-    "Farbnummer",
-    "Preis (SEK)",
-]
+JUZO_LAYOUT = wb.supplier_layout("juzo")
 # Words a Swedish message about a file uses; and verbs that tell the reader what to do.
 SWEDISH = re.compile(r"\b(filen|arbetsboken|bladet|flik|rubrik\w*|kolumn|leverantör\w*)\b", re.IGNORECASE)
 ADVICE = re.compile(r"\b(spara|ta bort|be leverantören|kontrollera|dela upp|välj|lägg till|byt)\b", re.IGNORECASE)
@@ -281,16 +270,6 @@ def upload_dirs(monkeypatch, tmp_path) -> list[Path]:
 
     monkeypatch.setattr(tempfile, "mkdtemp", recording_mkdtemp)
     return made
-
-
-def table_counts(app) -> dict[str, int]:
-    with app.app_context():
-        counts = {
-            table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables
-        }
-        db.session.remove()
-    return counts
 
 
 def leftover_upload_dirs() -> list[str]:

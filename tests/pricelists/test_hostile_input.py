@@ -16,7 +16,7 @@ from werkzeug.test import encode_multipart
 from catalog_service.extensions import db
 from catalog_service.files import SourceFile, safe_name
 from tests.factories import workbooks as wb
-from tests.feeds.conftest import database_text
+from tests.helpers import database_text, table_counts
 from tests.pricelists.test_bad_files import (  # noqa: F401  (fixtures used by name)
     CHANNELS,
     FAST_SECONDS,
@@ -29,7 +29,6 @@ from tests.pricelists.test_bad_files import (  # noqa: F401  (fixtures used by n
     leftover_upload_dirs,
     medi_contract,
     refuse,
-    table_counts,
     upload_dirs,
 )
 

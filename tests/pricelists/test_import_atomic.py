@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
 
 from catalog_service.extensions import db
 from catalog_service.pricelists import store
 from catalog_service.pricelists.service import import_price_list
 from tests.factories import workbooks
+from tests.helpers import table_counts
 
 MEDI_MODELS = [workbooks.ContractModel("Medi", 1, "SOL1-AD"), workbooks.ContractModel("Medi", 7, "LUN2-AG")]
 MEDI_COLOURS = [("Medi", "Sand", "Sand"), ("Medi", "Svart", "Svart, Black")]
-
-
-def _row_counts() -> dict[str, int]:
-    return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}
 
 
 def _big_list(tmp_path, rows: int):
@@ -35,7 +31,7 @@ def test_import_failing_after_n_batches_changes_nothing(app, tmp_path, monkeypat
 
         load_contract(db.session, contract, actor="upphandlare1")
         db.session.commit()
-        before = _row_counts()
+        before = table_counts()
         writes = {"count": 0}
         real_write = store.BulkStatement.write
 
@@ -50,11 +46,11 @@ def test_import_failing_after_n_batches_changes_nothing(app, tmp_path, monkeypat
             import_price_list(db.session, path, "medi", actor="upphandlare1")
         db.session.rollback()
         assert writes["count"] > fail_after_batches
-        assert _row_counts() == before
+        assert table_counts() == before
 
         monkeypatch.setattr(store.BulkStatement, "write", real_write)
         result = import_price_list(db.session, path, "medi", actor="upphandlare1")
         db.session.commit()
         assert result.status == "draft"
         assert result.data_rows == 12_000
-        assert _row_counts()["pricelist_rows"] == 12_000
+        assert table_counts()["pricelist_rows"] == 12_000

@@ -11,7 +11,7 @@ import time_machine
 from catalog_service.extensions import db
 from catalog_service.requests.candidates import months_before
 from catalog_service.requests.service import submit_request
-from tests.feeds.conftest import assert_error
+from tests.helpers import assert_error
 from tests.requests.conftest import IN_ASSORTMENT, payload
 
 TODAY = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # window from 2026-05-20 with the default 6 months

@@ -13,7 +13,7 @@ from catalog_service.pricelists.models import PriceListImport, PriceListRow
 from catalog_service.pricelists.verdicts import Verdict
 from tests.conftest import bearer_client, make_token
 from tests.factories import assortments as factory
-from tests.feeds.conftest import audit_entries
+from tests.helpers import audit_entries
 from tests.requests.conftest import IN_ASSORTMENT, NEVER, REMOVED, submit
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from catalog_service.requests.models import COMMENT_MAX, DESCRIPTION_MAX, MODEL_MAX, SPECIFICATION_MAX, RequestStatus
 from catalog_service.requests.workflow import REQUEST_TRANSITIONS, RequestAction, WorkOrderAction
-from tests.feeds.conftest import assert_error, database_text
+from tests.helpers import assert_error, database_text
 from tests.requests.conftest import APPROVAL, act, act_on_order, reach, stored, submit
 
 PERSONAL = {

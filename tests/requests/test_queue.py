@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import time_machine
 
-from tests.feeds.conftest import assert_error
+from tests.helpers import assert_error
 from tests.requests.conftest import act, submit
 
 MONDAY = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from catalog_service.extensions import db
 from catalog_service.requests.models import ConsultationRequest, NumberCounter
 from catalog_service.requests.service import submit_request
-from tests.feeds.conftest import assert_error, audit_entries
+from tests.helpers import assert_error, audit_entries
 from tests.requests.conftest import APPROVAL, act, payload, submit
 
 NOON_2026 = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)

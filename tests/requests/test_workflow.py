@@ -17,7 +17,7 @@ from catalog_service.requests.workflow import (
     RequestAction,
     WorkOrderAction,
 )
-from tests.feeds.conftest import assert_error, audit_entries
+from tests.helpers import assert_error, audit_entries
 from tests.requests.conftest import (
     APPROVAL,
     CLIENT_OF_ROLE,

@@ -6,10 +6,8 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
 
 from catalog_service.demo.orders import HEADERS as ORDER_HEADERS  # the WebSesam export layout
-from catalog_service.extensions import db
 from tests.conftest import page_client
 from tests.factories import assortments as factory
 from tests.factories import workbooks
@@ -75,8 +73,3 @@ def example(app, runner, tmp_path):
 def hmc_client(app):
     """HMC staff logged in to the pages (the API accepts the same session)."""
     return page_client(app, "hmc", name="hmc1", csrf_header=True)
-
-
-def table_counts(app) -> dict:
-    with app.app_context():
-        return {t.name: db.session.scalar(select(func.count()).select_from(t)) for t in db.metadata.sorted_tables}

@@ -15,7 +15,8 @@ from catalog_service.audit.models import AuditEntry
 from catalog_service.extensions import db
 from catalog_service.stock.models import StockDecision
 from tests.conftest import POSTGRES_URL, bearer_client, make_token
-from tests.stock.conftest import A, B, D, table_counts
+from tests.helpers import table_counts
+from tests.stock.conftest import A, B, D
 
 RATIONALE = "Beställs varje vecka; ska finnas på hyllan."
 

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from catalog_service.extensions import db
 from catalog_service.stock.models import StockDecision
-from tests.stock.conftest import WINDOW, A, B, D, table_counts
+from tests.helpers import table_counts
+from tests.stock.conftest import WINDOW, A, B, D
 from tests.stock.test_recommendations import DESIGN_KEYS
 
 PERIOD = f"from={WINDOW['from']}&to={WINDOW['to']}"

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from catalog_service.auth.service import hash_token
 from catalog_service.logs import JsonLines
 from tests.conftest import bearer_client, make_token
-from tests.feeds.conftest import assert_error
+from tests.helpers import assert_error
 
 PUBLIC = {"/healthz", "/readyz", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from sqlalchemy import select
 
 from catalog_service.extensions import db
@@ -12,8 +13,13 @@ from catalog_service.pricelists import store
 from catalog_service.pricelists.models import ImportStatus, PriceListImport
 from tests.conftest import bearer_client, make_token, post_upload
 from tests.factories import assortments as factory
-from tests.feeds.conftest import assert_error
-from tests.hardening.conftest import Worker, held, row_counts
+from tests.helpers import Worker, assert_error, held, table_counts
+
+
+@pytest.fixture
+def contract(app, tmp_path) -> int:
+    """The small four-supplier contract, active."""
+    return factory.load_contract(app, factory.small_contract(tmp_path))
 
 
 def _list(tmp_path, supplier: str, name: str, count: int = 6000, start: int = 1):
@@ -40,7 +46,7 @@ def test_second_upload_for_a_supplier_during_an_import_is_409_and_one_draft_resu
         first = Worker("first", lambda: post_upload(officer, first_file, "medi"))
         first.start()
         assert hold.reached.wait(20), "the first import never wrote"
-        before = row_counts(app)  # the first import's rows are not committed: not counted here
+        before = table_counts(app)  # the first import's rows are not committed: not counted here
 
         started = time.monotonic()
         second = post_upload(colleague, second_file, "medi")
@@ -52,7 +58,7 @@ def test_second_upload_for_a_supplier_during_an_import_is_409_and_one_draft_resu
         hold.release()
         assert first.outcome().status_code == 201
 
-    after = row_counts(app)
+    after = table_counts(app)
     assert after["pricelist_imports"] == before["pricelist_imports"] + 1
     assert after["pricelist_rows"] == before["pricelist_rows"] + 6000
     assert [status for _, status in _imports(app, "medi")] == [ImportStatus.draft]
