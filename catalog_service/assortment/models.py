@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Enum,
     ForeignKey,
@@ -82,9 +83,9 @@ class AssortmentItem(db.Model):
     colour: Mapped[str | None] = mapped_column(String())
     base_colour: Mapped[str] = mapped_column(String(60))
     made_to_measure: Mapped[bool] = mapped_column(Boolean, default=False)
-    price_ore: Mapped[int] = mapped_column(Integer)  # the contract price
+    price_ore: Mapped[int] = mapped_column(BigInteger)  # the contract price
     lead_time_working_days: Mapped[int] = mapped_column(Integer)
-    list_price_ore: Mapped[int | None] = mapped_column(Integer)  # the supplier's price-list price
+    list_price_ore: Mapped[int | None] = mapped_column(BigInteger)  # the supplier's price-list price
 
 
 class FeedDocument(db.Model):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import JSON, BigInteger, Date, Enum, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
@@ -83,7 +83,7 @@ class PriceListRow(db.Model):
     colour: Mapped[str | None] = mapped_column(String())
     colour_code: Mapped[str | None] = mapped_column(String())
     base_colour: Mapped[str | None] = mapped_column(String())
-    price_ore: Mapped[int | None] = mapped_column(Integer)
+    price_ore: Mapped[int | None] = mapped_column(BigInteger)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     verdict: Mapped[Verdict] = mapped_column(Enum(Verdict, native_enum=False, length=20))

@@ -36,7 +36,7 @@ from importers.pricelist import (
 from importers.workbook import WorkbookLimits, check_workbook
 
 from ..audit.service import record
-from ..contracts.service import active_contract, supplier_terms
+from ..contracts.service import active_contract, max_price_sek, supplier_terms
 from ..errors import Conflict, NotFound
 from ..files import sha256_of, store_source_file
 from ..locks import lock_supplier_imports
@@ -105,7 +105,9 @@ def import_price_list(
         )
     # The reader starts now and reads while the file is stored.
     others = tuple(profiles().values())
-    with ChildReader(read_price_list, path, profile, others, max_rows, limits=_child_limits()) as reader:
+    with ChildReader(
+        read_price_list, path, profile, others, max_rows, max_price_sek(), limits=_child_limits()
+    ) as reader:
         draft = PriceListImport(
             supplier=profile.code,
             status=ImportStatus.draft,
