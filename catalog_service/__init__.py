@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _configure_database(app)
+    settings.check(app.config)
     _register(app)
     return app
 

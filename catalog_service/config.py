@@ -52,9 +52,13 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session it belongs to
     WTF_CSRF_SSL_STRICT = False  # the Referer check breaks behind TLS-terminating proxies; SameSite covers it
     # Rate limits (auth/ratelimit.py). memory:// is per process; several servers share redis://host:6379.
+    # memory:// with several gunicorn workers, or APP_SERVERS above 1, is refused at start (auth/ratelimit.py).
     RATELIMIT_STORAGE_URI = "memory://"
+    APP_SERVERS = 1  # how many app servers share the database (each may run several workers)
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"  # per client address and user name
     API_RATE_LIMIT = "120 per minute"  # per token (e-shops poll; a burst beyond this gets 429)
+    # A price above this many kronor is an invalid row ("orimligt högt pris"), in price lists and contracts.
+    MAX_PRICE_SEK = 1_000_000
     IMPORT_JOB_STALE_SECONDS = 60  # a background import with no sign of life for this long has died
 
 
@@ -81,8 +85,11 @@ ENVIRONMENT_SETTINGS = {
     "FOUR_EYES": _flag,
     "DEVELOPMENT": _flag,
     "RATELIMIT_STORAGE_URI": str,
+    "APP_SERVERS": int,
+    "RATELIMIT_KEY_PREFIX": str,  # keeps the counters of apps sharing one Redis apart
     "LOGIN_RATE_LIMIT": str,
     "API_RATE_LIMIT": str,
+    "MAX_PRICE_SEK": int,
 }
 
 
@@ -147,6 +154,16 @@ class ReaderLimits:
 def four_eyes(config: Mapping) -> bool:
     """Whether the person who publishes must differ from the one who uploaded (FOUR_EYES, on by default)."""
     return bool(config.get("FOUR_EYES", Defaults.FOUR_EYES))
+
+
+def check(config) -> None:
+    """Refuse at start a setting that cannot work, with a message naming it (ValueError)."""
+    from importers.values import max_price_ore
+
+    try:
+        max_price_ore(config["MAX_PRICE_SEK"])
+    except (ValueError, ArithmeticError) as error:
+        raise ValueError(f"CATALOG_MAX_PRICE_SEK: {error}") from None
 
 
 def default_database_uri(instance_path: str) -> str:

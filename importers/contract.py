@@ -70,15 +70,16 @@ class ContractData:
     errors: list[dict] = field(default_factory=list)
 
 
-def read_contract(path: Path) -> Iterator[ContractData]:
-    """Yield one ContractData; raise ImportFileError listing every problem found."""
+def read_contract(path: Path, max_price_sek=values.MAX_PRICE_SEK) -> Iterator[ContractData]:
+    """Yield one ContractData; raise ImportFileError listing every problem found (a price above
+    ``max_price_sek`` is one)."""
     sheets = {name: list(rows) for name, _height, rows in iter_sheets(path)}
     data = ContractData()
     for wanted in (ASSORTMENT_SHEET, COLOUR_SHEET):
         if wanted not in sheets:
             data.errors.append({"sheet": wanted, "row": None, "column": None, "message": "fliken saknas"})
     if not data.errors:
-        _read_models(sheets[ASSORTMENT_SHEET], data)
+        _read_models(sheets[ASSORTMENT_SHEET], data, max_price_sek)
         _read_colours(sheets[COLOUR_SHEET], data)
     if not data.errors and not data.models:
         data.errors.append({"sheet": ASSORTMENT_SHEET, "row": 2, "column": None, "message": "inga modeller"})
@@ -118,7 +119,7 @@ def _columns(rows, wanted: dict, required, sheet: str, data: ContractData) -> di
     return found if all(f in found for f in required) else None
 
 
-def _read_models(rows, data: ContractData) -> None:
+def _read_models(rows, data: ContractData, max_price_sek) -> None:
     cols = _columns(rows, ASSORTMENT_COLUMNS, ASSORTMENT_REQUIRED, ASSORTMENT_SHEET, data)
     if cols is None:
         return
@@ -126,7 +127,7 @@ def _read_models(rows, data: ContractData) -> None:
     for number, row in enumerate(rows[1:], start=2):
         if sum(not values.is_empty(v) for v in row) == 0:
             continue
-        model = _model(row, number, cols, rows[0], data)
+        model = _model(row, number, cols, rows[0], data, max_price_sek)
         if model is None:
             continue
         key = (supplier_key(model.supplier), values.normalise_key(model.model_number))
@@ -144,7 +145,7 @@ def _read_models(rows, data: ContractData) -> None:
         data.models.append(model)
 
 
-def _model(row, number, cols, header, data) -> ContractModel | None:
+def _model(row, number, cols, header, data, max_price_sek) -> ContractModel | None:
     def cell(name):
         i = cols.get(name)
         return row[i] if i is not None and i < len(row) else ""
@@ -158,13 +159,16 @@ def _model(row, number, cols, header, data) -> ContractModel | None:
         return None
     parsed = {}
     for name, parse, message in (
-        ("price", lambda v: int(values.price(v) * 100), "avtalspriset är inget tal"),
+        ("price", lambda v: int(values.price(v, max_price_sek) * 100), "avtalspriset är inget tal"),
         ("valid_from", values.date_value, "datumet kan inte läsas"),
         ("valid_to", values.date_value, "datumet kan inte läsas"),
         ("made_to_measure", values.yes_no, "ange Ja eller Nej"),
     ):
         try:
             parsed[name] = parse(cell(name)) if name in cols else None
+        except values.PriceTooHigh:
+            fail(name, f"orimligt högt avtalspris: högst {int(max_price_sek):,} kr".replace(",", " "))
+            return None
         except values.ValueProblem:
             fail(name, message)
             return None

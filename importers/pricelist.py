@@ -167,8 +167,12 @@ def read_price_list(
     profile: SupplierProfile,
     others: tuple[SupplierProfile, ...] = (),
     max_rows: int = WorkbookLimits.max_rows,
+    max_price_sek=values.MAX_PRICE_SEK,
 ) -> Iterator:
     """Yield SheetLayout, RowBatches (of ParsedRow-ordered tuples), then one ReadSummary.
+
+    A price above ``max_price_sek`` makes its row invalid (``invalid_price``), like a price that
+    is not a number.
 
     Raises ImportFileError when a sheet has a header missing a required column,
     when no sheet has a header, when the headers fit another supplier's
@@ -176,7 +180,7 @@ def read_price_list(
     more than ``max_rows`` rows, or when a text cell holds a control character.
     """
     summary = ReadSummary()
-    state = _RowState()
+    state = _RowState(max_price_sek)
     found_header = False
     incomplete: ImportFileError | None = None
     for sheet_name, height, rows in iter_sheets(path, max_rows):
@@ -298,9 +302,11 @@ def _missing_columns(sheet_name, number, row, profile) -> ImportFileError:
 class _RowState:
     """What the reader remembers across sheets: article numbers seen so far."""
 
-    def __init__(self):
+    def __init__(self, max_price_sek=values.MAX_PRICE_SEK):
         self.seen: dict[str, tuple[str, int]] = {}
         self.class_cache: dict[object, int | None] = {}
+        self.max_price_sek = max_price_sek
+        self.max_price_ore = values.max_price_ore(max_price_sek)
 
 
 def _parse_sheet(layout, rows, state, summary) -> Iterator[list[ParsedRow]]:
@@ -413,6 +419,7 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
     colour_counts = summary.colour_counts
     classes = state.class_cache
     seen = state.seen
+    fast_price_limit = state.max_price_ore / 100  # above it, the full parser gives the reason
 
     def parse(row, number) -> tuple:
         width = len(row)
@@ -435,7 +442,7 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
             klass = classes[raw_class] = _class_or_none(raw_class)
         raw_price = row[i_price] if i_price < width else ""
         price = None
-        if raw_price.__class__ is float and 0 <= raw_price < 1e12:
+        if raw_price.__class__ is float and 0 <= raw_price <= fast_price_limit:
             hundredfold = raw_price * 100
             price = round(hundredfold)
             if abs(hundredfold - price) > 1e-6:  # not a whole number of öre: the full parser decides
@@ -468,7 +475,7 @@ def _checked_row(raw, sheet, number, state, cols):
         message = f"okänd kompressionsklass {_quote(raw_class)}"
         problems.append(("unknown_compression_class", cols["compression_class"], message))
     if price is None:
-        price = _price(raw_price, cols, problems)
+        price = _price(raw_price, cols, problems, state.max_price_sek)
     valid_from = _date(raw_from, "valid_from", cols, problems) if raw_from else None
     valid_to = _date(raw_to, "valid_to", cols, problems) if raw_to else None
     if not model:
@@ -517,9 +524,13 @@ def _check_article(article, sheet, number, state, cols, problems) -> None:
         )
 
 
-def _price(raw, cols, problems):
+def _price(raw, cols, problems, ceiling):
     try:
-        return int(values.price(raw) * 100)
+        return int(values.price(raw, ceiling) * 100)
+    except values.PriceTooHigh:
+        reason = f"orimligt högt pris {_quote(raw)}: högst {_kronor(ceiling)} kr per artikel"
+        problems.append(("invalid_price", cols["price"], reason))
+        return None
     except values.ValueProblem as exc:
         reason = "pris saknas" if "empty" in str(exc) else f"priset {_quote(raw)} är inget tal"
         problems.append(("invalid_price", cols["price"], reason))
@@ -534,6 +545,11 @@ def _date(raw, field_name, cols, problems):
     except values.ValueProblem:
         problems.append(("invalid_date", cols[field_name], f"datumet {_quote(raw)} kan inte läsas"))
         return None
+
+
+def _kronor(amount) -> str:
+    """1000000 as '1 000 000', the way a Swedish reader writes kronor."""
+    return f"{int(amount):,}".replace(",", " ")
 
 
 def _quote(raw) -> str:

@@ -21,10 +21,19 @@ _CURRENCY = re.compile(r"(?i)\s*(?:kr\.?|sek|:-)\s*$|^\s*(?:sek|kr)\s*")
 _CLASS = re.compile(r"(?i)^(?:ccl|kkl|kl|k|class|klasse|klass|kompressionsklass(?:e)?)?\s*\.?\s*([1-4])(?:[.,]0+)?$")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 ONE_ORE = Decimal("0.01")
+# The default ceiling of a price (CATALOG_MAX_PRICE_SEK): no compression garment costs a million
+# kronor, so a larger number is a typo or a hostile cell. The hard limit keeps a configured ceiling
+# inside the price columns (BIGINT öre) and Decimal's default 28-digit precision.
+MAX_PRICE_SEK = Decimal(1_000_000)
+HARD_MAX_PRICE_SEK = Decimal(10**15)
 
 
 class ValueProblem(ValueError):
     """A cell value that cannot be read; the message says why, in English."""
+
+
+class PriceTooHigh(ValueProblem):
+    """A price above the ceiling: readable, but no product costs that much."""
 
 
 def is_empty(value) -> bool:
@@ -82,8 +91,8 @@ def colour_key(value) -> str:
     return str(int(key)) if key.isdecimal() else key
 
 
-def price(value) -> Decimal:
-    """A price in SEK, rounded to öre.
+def price(value, ceiling=None) -> Decimal:
+    """A price in SEK, rounded to öre; PriceTooHigh above ``ceiling`` (default and at most HARD_MAX_PRICE_SEK).
 
     Accepts numbers, and text with a decimal comma or point, thousands separated
     by space, no-break space or dots, and a currency suffix such as ``kr`` or ``SEK``.
@@ -102,7 +111,18 @@ def price(value) -> Decimal:
         raise ValueProblem("price is not a number")
     if number < 0:
         raise ValueProblem("price is negative")
+    # Compared before rounding: quantize raises InvalidOperation past 28 digits (1e26 and up).
+    if number > (HARD_MAX_PRICE_SEK if ceiling is None else min(Decimal(ceiling), HARD_MAX_PRICE_SEK)):
+        raise PriceTooHigh("price is too high")
     return number.quantize(ONE_ORE, rounding=ROUND_HALF_UP)
+
+
+def max_price_ore(ceiling_sek) -> int:
+    """The ceiling in öre, for code that compares whole öre; ValueError when it is not a sane ceiling."""
+    ceiling = Decimal(str(ceiling_sek))
+    if not ceiling.is_finite() or not 0 < ceiling <= HARD_MAX_PRICE_SEK:
+        raise ValueError(f"the price ceiling must be above 0 and at most {HARD_MAX_PRICE_SEK} SEK, not {ceiling_sek}")
+    return int(ceiling * 100)
 
 
 def _price_text(raw: str) -> Decimal:

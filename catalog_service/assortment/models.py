@@ -4,7 +4,16 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exports.feed import ITEM_KEYS
@@ -77,9 +86,9 @@ class AssortmentItem(db.Model):
     colour: Mapped[str | None] = mapped_column(String())
     base_colour: Mapped[str] = mapped_column(String(60))
     made_to_measure: Mapped[bool] = mapped_column(Boolean, default=False)
-    price_ore: Mapped[int] = mapped_column(Integer)  # the contract price
+    price_ore: Mapped[int] = mapped_column(BigInteger)  # the contract price
     lead_time_working_days: Mapped[int] = mapped_column(Integer)
-    list_price_ore: Mapped[int | None] = mapped_column(Integer)  # the supplier's price-list price
+    list_price_ore: Mapped[int | None] = mapped_column(BigInteger)  # the supplier's price-list price
 
 
 # Feed keys that are not stored with a version: HMC's stock flag is its current decision (catalog_service/stock).

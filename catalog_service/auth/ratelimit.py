@@ -5,10 +5,17 @@ its hook resolves route and blueprint limits on every request, which cost about 
 revalidation (tests/bench/feed_bench.py), so the checks now run only where they apply: the API
 check where the caller is known (auth/http.py), the login check in the login view. The counters
 live where RATELIMIT_STORAGE_URI says: memory per process, or Redis shared by several servers.
+
+memory:// counts in one process only, so four gunicorn workers would each allow the whole limit
+(20 failed logins a minute instead of 5). The app therefore refuses to start with memory:// when
+more than one process serves it: gunicorn's worker count, or CATALOG_APP_SERVERS for several
+machines (which nothing inside one process can see).
 """
 
 from __future__ import annotations
 
+import gc
+import sys
 import time
 from functools import lru_cache
 
@@ -20,9 +27,33 @@ from limits.strategies import FixedWindowRateLimiter
 from ..errors import DomainError
 
 
+class SharedCountersNeeded(RuntimeError):
+    """Raised at start: several processes would each count the limits on their own."""
+
+
 def init_app(app: Flask) -> None:
-    storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-    app.extensions["rate_limiter"] = FixedWindowRateLimiter(storage)
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    processes = max(serving_processes(), int(app.config.get("APP_SERVERS") or 1))
+    if uri.startswith("memory://") and processes > 1:
+        raise SharedCountersNeeded(
+            f"CATALOG_RATELIMIT_STORAGE_URI is {uri}, which counts in one process, but {processes} processes "
+            "(gunicorn workers or CATALOG_APP_SERVERS) serve this app: each would allow the whole limit. "
+            "Set CATALOG_RATELIMIT_STORAGE_URI=redis://HOST:6379 so they count together, or serve with one worker."
+        )
+    app.extensions["rate_limiter"] = FixedWindowRateLimiter(storage_from_string(uri))
+
+
+def serving_processes() -> int:
+    """gunicorn's worker count when gunicorn serves this process, else 1.
+
+    The arbiter object is in memory in the master and, inherited through fork, in every worker;
+    asking it covers -w, WEB_CONCURRENCY, GUNICORN_CMD_ARGS and config files alike.
+    """
+    arbiter = sys.modules.get("gunicorn.arbiter")
+    if arbiter is None:
+        return 1
+    found = [obj for obj in gc.get_objects() if isinstance(obj, arbiter.Arbiter)]
+    return max([int(obj.num_workers or 1) for obj in found] or [1])
 
 
 @lru_cache(maxsize=16)

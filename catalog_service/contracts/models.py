@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -45,7 +45,7 @@ class ProcuredModel(db.Model):
     compression_class: Mapped[int | None] = mapped_column(Integer)
     garment_type: Mapped[str | None] = mapped_column(String(100))
     made_to_measure: Mapped[bool] = mapped_column(Boolean, default=False)
-    price_ore: Mapped[int] = mapped_column(Integer)
+    price_ore: Mapped[int] = mapped_column(BigInteger)
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
 

@@ -6,13 +6,14 @@ import re
 from datetime import date
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 
 from importers.contract import ContractData, read_contract, supplier_key
 from importers.errors import ImportFileError
 from importers.isolation import stream_from_child
-from importers.values import colour_key, normalise_key
+from importers.values import MAX_PRICE_SEK, colour_key, normalise_key
 from importers.workbook import check_workbook
 
 from ..audit.service import record
@@ -57,6 +58,11 @@ def _unknown_suppliers(data: ContractData) -> list[dict]:
     return problems
 
 
+def max_price_sek():
+    """The configured ceiling of a price (CATALOG_MAX_PRICE_SEK): above it a contract or price-list price is refused."""
+    return current_app.config.get("MAX_PRICE_SEK", MAX_PRICE_SEK) if has_app_context() else MAX_PRICE_SEK
+
+
 def load_contract(
     session: Session, path: Path, *, actor: str, filename: str | None = None, contract_start: date | None = None
 ) -> Contract:
@@ -67,7 +73,7 @@ def load_contract(
     workbook cannot be used; then nothing changes. Flushes; the caller commits.
     """
     check_workbook(path)
-    (data,) = list(stream_from_child(read_contract, path))
+    (data,) = list(stream_from_child(read_contract, path, max_price_sek()))
     if problems := _unknown_suppliers(data):
         first = problems[0]
         raise ImportFileError(

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from ..auth.http import current_actor, require_roles
 from ..auth.models import Role
 from ..config import lead_times
+from ..errors import ErrorResponseSchema
 from ..extensions import db
 from .delivery import delivery_report
 from .reorder import reorder_draft
@@ -24,15 +25,9 @@ from .schemas import (
     OrderQuerySchema,
     ReorderSchema,
 )
-from .service import find_orders, import_orders, line_view
+from .service import find_orders, import_orders, line_view, refusal
 
 blp = Blueprint("orders", __name__, url_prefix="/api/v1/orders", description="Orderhistorik (kundordernummer)")
-
-
-# A refused file answers 422 with its summary; a request that is not a file upload, with the error shape.
-REFUSED_OR_INVALID = {
-    "oneOf": [{"$ref": "#/components/schemas/OrderImportSummary"}, {"$ref": "#/components/schemas/ErrorResponse"}]
-}
 
 
 @blp.route("/imports")
@@ -40,7 +35,12 @@ class OrderImports(MethodView):
     @require_roles(Role.hmc)
     @blp.arguments(OrderFileSchema, location="files")
     @blp.response(201, OrderImportSummarySchema)
-    @blp.alt_response(422, schema=REFUSED_OR_INVALID, description="refused (a summary), or a request without a file")
+    @blp.alt_response(
+        422,
+        schema=ErrorResponseSchema,
+        description="refused: code personal_data (details.findings: sheet, row, column, kind) or invalid_rows "
+        "(details.errors); or a request without a file",
+    )
     def post(self, files):
         """Import WebSesam order lines; a file with personal data anywhere is refused whole."""
         upload = files["file"]
@@ -49,7 +49,7 @@ class OrderImports(MethodView):
             upload.save(path)
             result = import_orders(db.session, path, actor=current_actor(), filename=upload.filename)
         if result.status == "refused":
-            return result, 422  # an answer of 422: nothing of it is committed
+            raise refusal(result)  # the one error shape; nothing of it is committed
         return result
 
 

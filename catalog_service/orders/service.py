@@ -19,9 +19,9 @@ from importers.workbook import check_workbook
 from ..audit.service import record
 from ..config import lead_times
 from ..contracts.service import active_contract
-from ..errors import NotFound
+from ..errors import Invalid, NotFound
 from ..files import SourceFile, sha256_of, store_source_file
-from ..privacy.guard import check_structured, find_personal_data
+from ..privacy.guard import check_structured, describe, find_personal_data
 from ..suppliers import profiles
 from .models import OrderImport, OrderLine
 
@@ -89,6 +89,26 @@ def import_orders(
         already_present=result.already_present,
     )
     return result
+
+
+def refusal(result: OrderImportResult) -> Invalid:
+    """A refused import as the API's error: the findings (or the unreadable rows) in its details.
+
+    The CLI's ``--json`` prints the summary itself (DESIGN.md); over HTTP a refusal has the one error shape.
+    """
+    details = {"findings": result.findings, "errors": result.errors, "data_rows": result.data_rows}
+    if result.findings:
+        message = (
+            f"Filen avvisades: {len(result.findings)} celler innehåller personuppgifter "
+            f"({describe(f['kind'] for f in result.findings)}). Ingenting sparades. "
+            "Ta bort uppgifterna och exportera på nytt."
+        )
+        return Invalid("personal_data", message, details)
+    message = (
+        f"Filen avvisades: {len(result.errors)} rader kan inte läsas. Ingenting sparades. "
+        "Rätta raderna och exportera på nytt."
+    )
+    return Invalid("invalid_rows", message, details)
 
 
 def _findings(sheets, pattern) -> list[dict]:

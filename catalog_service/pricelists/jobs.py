@@ -68,7 +68,15 @@ def launch(app: Flask, job_id: int) -> subprocess.Popen:
     """Start the child process that runs the job; a thread reaps it so no zombie is left."""
     settings = {
         key: app.config[key]
-        for key in ("SQLALCHEMY_DATABASE_URI", "READER_MEMORY_MB", "READER_SECONDS", "CONTRACT_START", "TESTING")
+        for key in (
+            "SQLALCHEMY_DATABASE_URI",
+            "READER_MEMORY_MB",
+            "READER_SECONDS",
+            "READER_MAX_ROWS",
+            "MAX_PRICE_SEK",
+            "CONTRACT_START",
+            "TESTING",
+        )
         if app.config.get(key) is not None
     }
     settings["JOB_FOLDER"] = str(job_folder(app))

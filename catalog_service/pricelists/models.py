@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, Date, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from importers.pricelist import PROBLEM, ParsedRow
@@ -79,7 +79,7 @@ class PriceListRow(db.Model):
     # The contract model the verdict rules matched (allowed, outside_validity, non_base_colour rows):
     # publishing takes the contract's terms from it instead of matching the model a second time.
     procured_model_id: Mapped[int | None] = mapped_column(ForeignKey("procured_models.id"))
-    price_ore: Mapped[int | None] = mapped_column(Integer)
+    price_ore: Mapped[int | None] = mapped_column(BigInteger)
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     verdict: Mapped[Verdict] = mapped_column(Enum(Verdict, native_enum=False, length=20))

@@ -30,7 +30,7 @@ from importers.workbook import WorkbookLimits, check_workbook
 
 from ..audit.service import record
 from ..config import ReaderLimits
-from ..contracts.service import active_contract, supplier_terms
+from ..contracts.service import active_contract, max_price_sek, supplier_terms
 from ..errors import Conflict, NotFound
 from ..files import SourceFile, sha256_of, store_source_file
 from ..locks import lock_supplier_imports
@@ -104,7 +104,9 @@ def import_price_list(
         )
     # The reader starts now and reads while the file is stored.
     others = tuple(profiles().values())
-    with ChildReader(read_price_list, path, profile, others, max_rows, limits=_child_limits(limits)) as reader:
+    with ChildReader(
+        read_price_list, path, profile, others, max_rows, max_price_sek(), limits=_child_limits(limits)
+    ) as reader:
         draft = PriceListImport(
             supplier=profile.code,
             status=ImportStatus.draft,

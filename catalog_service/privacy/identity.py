@@ -2,11 +2,13 @@
 
 A number is recognised only when all of these hold:
 
-- it is written in one of the forms ``YYMMDD-NNNC``, ``YYMMDD+NNNC``, ``YYMMDDNNNC``,
-  ``YYYYMMDD-NNNC`` or ``YYYYMMDDNNNC`` (a dash may be any dash-like character: Word and
-  Excel turn ``-`` into ``–`` by themselves); no digit directly before or after it, and
-  a form without separator must not be glued to letters either (``MD8302039600`` is a
-  code, while ``Pnr830203-9600`` is still an identity number);
+- it has 10 digits ``YYMMDDNNNC`` or 12 digits ``YYYYMMDDNNNC``, with ``-``, ``+``, one space
+  or nothing between date and serial (``YYMMDD-NNNC``, ``YYMMDD+NNNC``, ``YYMMDD NNNC``,
+  ``YYYYMMDD+NNNC`` …; a dash may be any dash-like character: Word and Excel turn ``-``
+  into ``–`` by themselves; people write ``19090527+1474`` though the ``+`` adds nothing to
+  a 12-digit form); no digit directly before or after it, and a form without separator
+  must not be glued to letters either (``MD8302039600`` is a code, while
+  ``Pnr830203-9600`` is still an identity number);
 - the check digit ``C`` is right (Luhn over the 10-digit form ``YYMMDDNNNC``);
 - the date is a real calendar date, where a day of 61–91 marks a coordination number
   (day + 60);
@@ -27,12 +29,13 @@ KIND_COORDINATION = "samordningsnummer"
 
 # Hyphen-minus, hyphen, non-breaking hyphen, figure dash, en dash, minus sign: for use inside [...].
 DASHES = r"\-" + "\u2010\u2011\u2012\u2013\u2212"
-_DASH = f"[{DASHES}]"
+# Between date and serial: a dash, "+" (100 or older, in the 10-digit form) or one space ("090527 1474").
+_SEPARATOR = f"[{DASHES}+ ]"
 _CENTURIES = (18, 19, 20)
 _COORDINATION_OFFSET = 60
 
 PATTERN = re.compile(
-    rf"(?<!\d)(?:(?P<century>\d\d)(?P<long>\d{{6}})(?P<dash>{_DASH})?|(?P<short>\d{{6}})(?P<sep>{_DASH}|\+)?)"
+    rf"(?<!\d)(?:(?P<century>\d\d)(?P<long>\d{{6}})(?P<dash>{_SEPARATOR})?|(?P<short>\d{{6}})(?P<sep>{_SEPARATOR})?)"
     rf"(?P<serial>\d{{4}})(?!\d)"
 )
 

@@ -6,7 +6,7 @@ before this revision get it filled in here, matched the way the rules match
 (trimmed, inner whitespace collapsed, NFKC, casefolded), so their drafts still publish.
 
 Revision ID: f2b7c4d9e105
-Revises: d6e3c7a2f403
+Revises: e7a1c0d2f501
 Create Date: 2026-12-04 05:30:00
 
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f2b7c4d9e105'
-down_revision = 'd6e3c7a2f403'
+down_revision = 'e7a1c0d2f501'
 branch_labels = None
 depends_on = None
 

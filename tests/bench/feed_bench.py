@@ -114,7 +114,12 @@ def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
         cwd=ROOT,
-        env={**os.environ, "CATALOG_DATABASE_URL": database_url},
+        # Two workers must share their rate-limit counters (memory:// is refused at start): Redis.
+        env={
+            "CATALOG_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+            **os.environ,
+            "CATALOG_DATABASE_URL": database_url,
+        },
     )
     for _ in range(100):
         try:

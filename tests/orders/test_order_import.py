@@ -86,8 +86,21 @@ def test_api_refuses_the_sample_with_422_and_findings(app, samples, sample_contr
         "/api/v1/orders/imports", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
     assert response.status_code == 422
-    summary = response.get_json()
-    assert summary["status"] == "refused"
-    assert {f["row"] for f in summary["findings"]} == {p["row"] for p in truth["pii_rows"]}
+    # Over HTTP a refusal has the one error shape, the findings in its details (issue 17, item 8);
+    # the CLI's --json keeps DESIGN.md's summary (test_sample_export_is_refused_for_every_planted_row_and_nothing_else).
+    error = response.get_json()["error"]
+    assert set(response.get_json()) == {"error"} and error["code"] == "personal_data"
+    assert "personuppgifter" in error["message"] and "Ingenting sparades" in error["message"]
+    findings = error["details"]["findings"]
+    assert {f["row"] for f in findings} == {p["row"] for p in truth["pii_rows"]}
+    assert all(set(f) == {"sheet", "row", "column", "kind"} for f in findings)
     assert not any(p["kommentar"] in response.get_data(as_text=True) for p in truth["pii_rows"])
     assert table_counts(app) == before
+
+
+def test_openapi_documents_a_refused_import_as_the_error_shape(client):
+    """Item 8 of issue 17: the document promised a summary or an error; now it is the one error shape."""
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/orders/imports"]["post"]
+    refused = operation["responses"]["422"]
+    assert refused["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorResponse"}
+    assert "details.findings" in refused["description"]
