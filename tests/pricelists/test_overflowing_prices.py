@@ -21,7 +21,7 @@ from importers import values
 from tests.conftest import page_client, post_upload
 from tests.factories import workbooks as wb
 from tests.pricelists.test_bad_files import BASE_COLOURS, MEDI_MODELS
-from tests.web.test_upload_pages import upload, wait_for_job
+from tests.pricelists.test_upload_pages import upload, wait_for_job
 
 # The four values, the number forms Excel stores and the text forms a supplier may type.
 HUGE_PRICES = [

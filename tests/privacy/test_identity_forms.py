@@ -20,7 +20,7 @@ import pytest
 from catalog_service.privacy.guard import find_personal_data
 from tests.conftest import bearer_client, make_token, post_upload
 from tests.factories import workbooks
-from tests.feeds.conftest import database_text
+from tests.helpers import database_text
 from tests.privacy.test_entrances import MEDI_COLOURS, MEDI_MODELS, price_list_with, table_counts
 from tests.requests.conftest import submit
 
