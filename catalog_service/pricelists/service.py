@@ -64,8 +64,10 @@ class ImportResult:
     excluded: dict[str, int]
     invalid_by_kind: dict[str, int]
     unknown_colours: list[dict]
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # the first SUMMARY_MAX_ERRORS invalid rows
     sheets: list[dict] = field(default_factory=list)
+    errors_total: int = 0  # all invalid rows; the rest are read page by page or as a workbook
+    links: dict[str, str] = field(default_factory=dict)  # set by the HTTP views: where the rest are
     reader_peak_mb: float = 0.0  # peak memory of the reading child process (0 when nothing was read)
 
 
@@ -342,8 +344,11 @@ def _supersede_older_drafts(session: Session, draft: PriceListImport) -> None:
 
 
 def summarise(session: Session, draft: PriceListImport, *, status: str) -> ImportResult:
-    """The summary of a stored import, with its invalid rows as errors."""
-    invalid = invalid_rows(session, draft.id)
+    """The summary of a stored import, with its first invalid rows as errors and the count of all of them.
+
+    The error list is bounded (SUMMARY_MAX_ERRORS, 100 by default): a million invalid rows in one
+    response would hold a web worker and its memory for as long as it takes to build it.
+    """
     errors = [
         {
             "sheet": r.sheet,
@@ -353,7 +358,7 @@ def summarise(session: Session, draft: PriceListImport, *, status: str) -> Impor
             "kind": r.reason,
             "article_number": r.article_number,
         }
-        for r in invalid
+        for r in invalid_rows(session, draft.id, limit=_max_errors())
     ]
     return ImportResult(
         supplier=draft.supplier,
@@ -369,11 +374,20 @@ def summarise(session: Session, draft: PriceListImport, *, status: str) -> Impor
         unknown_colours=list(draft.unknown_colours),
         errors=errors,
         sheets=list(draft.layout),
+        errors_total=draft.excluded.get(Verdict.invalid_row.value, 0),
     )
 
 
-def invalid_rows(session: Session, import_id: int) -> list:
-    """The import's invalid rows in file order (sheet, row, column, message, kind, article number)."""
+def _max_errors() -> int:
+    config = current_app.config if _has_app() else {}
+    return int(config.get("SUMMARY_MAX_ERRORS", 100))
+
+
+def invalid_rows(session: Session, import_id: int, *, limit: int | None = None, offset: int = 0) -> list:
+    """The import's invalid rows in file order (sheet, row, column, message, kind, article number).
+
+    ``limit`` and ``offset`` select one page of them; without a limit, all.
+    """
     return session.execute(
         select(
             PriceListRow.sheet,
@@ -385,6 +399,8 @@ def invalid_rows(session: Session, import_id: int) -> list:
         )
         .where(PriceListRow.import_id == import_id, PriceListRow.verdict == Verdict.invalid_row)
         .order_by(PriceListRow.id)
+        .limit(limit)
+        .offset(offset)
     ).all()
 
 
