@@ -93,6 +93,9 @@ def _register(app: Flask) -> None:
     from .health import bp as health_bp
 
     app.register_blueprint(health_bp)
+    from .pricelists import sweep
+
+    sweep.init_app(app)
     errors.register(app)
     from .cli import register_commands
 

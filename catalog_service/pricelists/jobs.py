@@ -245,7 +245,14 @@ def job_state(session: Session, job: ImportJob, folder: Path, *, stale_seconds: 
 
 def last_sign_of_life(job: ImportJob, folder: Path):
     """When the job last showed it was alive: its row's heartbeat (or creation), or its progress file's time."""
-    return _file_progress(progress_path(folder, job.id), 0, 0, job.heartbeat_at or job.created_at)[2]
+    from datetime import UTC, datetime
+
+    last = job.heartbeat_at or job.created_at
+    try:
+        touched = datetime.fromtimestamp(progress_path(folder, job.id).stat().st_mtime, UTC)
+    except FileNotFoundError:
+        return last
+    return max(last, touched)
 
 
 def _file_progress(path: Path, done: int, expected: int, last_sign):
