@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -245,8 +245,6 @@ def job_state(session: Session, job: ImportJob, folder: Path, *, stale_seconds: 
 
 def last_sign_of_life(job: ImportJob, folder: Path):
     """When the job last showed it was alive: its row's heartbeat (or creation), or its progress file's time."""
-    from datetime import UTC, datetime
-
     last = job.heartbeat_at or job.created_at
     try:
         touched = datetime.fromtimestamp(progress_path(folder, job.id).stat().st_mtime, UTC)
@@ -256,8 +254,6 @@ def last_sign_of_life(job: ImportJob, folder: Path):
 
 
 def _file_progress(path: Path, done: int, expected: int, last_sign):
-    from datetime import UTC, datetime
-
     try:
         stat = path.stat()
         figures = json.loads(path.read_text())

@@ -10,15 +10,13 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from sqlalchemy import select
 
 from importers.errors import ImportFileError
-from importers.workbook import check_workbook
 
 from ..auth.models import Role
-from ..contracts.service import active_contract
 from ..errors import IMPORT_FILE_STATUS, DomainError
 from ..extensions import db
 from ..files import safe_name
 from ..pricelists.colours import decide_unknown_colour
-from ..pricelists.jobs import create_job, get_job, job_folder, job_state, launch, upload_path
+from ..pricelists.jobs import get_job, job_folder, job_state, launch, queue_upload
 from ..pricelists.models import ImportJob, ImportStatus
 from ..pricelists.results import XLSX, invalid_rows_workbook, rows_page
 from ..pricelists.service import get_import, list_imports
@@ -74,15 +72,14 @@ def start_upload():
         upload_file.save(handle)
     staged = Path(handle.name)
     try:
-        check_workbook(staged)
-        active_contract(db.session)
-        job = create_job(
+        job = queue_upload(
             db.session,
+            folder,
+            staged,
             supplier=supplier,
             filename=safe_name(upload_file.filename, fallback="prislista.xlsx"),
             actor=current_user().name,
         )
-        staged.replace(upload_path(folder, job.id))
         db.session.commit()
     except (ImportFileError, DomainError) as error:
         db.session.rollback()
