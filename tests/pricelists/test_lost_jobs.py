@@ -19,7 +19,7 @@ from catalog_service.models import utcnow
 from catalog_service.pricelists.jobs import job_folder
 from catalog_service.pricelists.models import ImportJob, JobStatus
 from catalog_service.pricelists.sweep import sweep
-from tests.conftest import post_upload
+from tests.conftest import csrf_from, page_client, post_upload
 from tests.factories import assortments as factory
 from tests.factories import workbooks as wb
 
@@ -54,15 +54,17 @@ def stored(app, job_id: int) -> tuple[JobStatus, str | None, int]:
     return found
 
 
-def test_a_killed_job_is_failed_and_its_files_removed_within_a_minute(app, officer_client, tmp_path):
+def test_a_killed_job_is_failed_and_its_files_removed_within_a_minute(app, tmp_path):
     factory.load_contract(app, factory.small_contract(tmp_path))
-    app.config.update(
-        SYNC_IMPORT_MAX_BYTES=0, JOB_SWEEP_SECONDS=0.5, IMPORT_JOB_STALE_SECONDS=3, IMPORT_JOB_HEARTBEAT_SECONDS=0.5
-    )
+    app.config.update(JOB_SWEEP_SECONDS=0.5, IMPORT_JOB_STALE_SECONDS=3, IMPORT_JOB_HEARTBEAT_SECONDS=0.5)
     folder = job_folder(app)
-    response = post_upload(officer_client, wb.two_cell_rows_workbook(tmp_path, 200_000), "medi")
-    assert response.status_code == 202, response.get_json()
-    job_id, url = response.get_json()["id"], response.headers["Location"]
+    officer = page_client(app, "upphandlare", name="upphandlare1")
+    token = csrf_from(officer.get("/pricelists/upload").text)
+    path = wb.two_cell_rows_workbook(tmp_path, 200_000)
+    response = post_upload(officer, path, "medi", url="/pricelists/upload", csrf_token=token)
+    assert response.status_code == 302, response.text
+    url = response.headers["Location"] + "/state"
+    job_id = int(url.split("/")[-2])
     pid = runner_pid(folder, job_id)
     while stored(app, job_id)[0] is not JobStatus.running:  # killed while it imports, not before it starts
         time.sleep(0.05)
@@ -70,14 +72,14 @@ def test_a_killed_job_is_failed_and_its_files_removed_within_a_minute(app, offic
     killed = time.monotonic()
 
     while time.monotonic() - killed < 60:
-        officer_client.get(url)  # any request lets the process sweep when one is due
+        officer.get(url)  # any request lets the process sweep when one is due
         status, code, audited = stored(app, job_id)
         if status is JobStatus.failed and not list(folder.glob(f"job-{job_id}.*")):
             break
         time.sleep(0.2)
     assert (status, code, audited) == (JobStatus.failed, "job_lost", 1)
     assert list(folder.iterdir()) == []
-    assert officer_client.get(url).get_json()["error"]["code"] == "job_lost"
+    assert officer.get(url).get_json()["error"]["code"] == "job_lost"
 
 
 def _job(status: JobStatus, *, silent_for: float = 0) -> ImportJob:
