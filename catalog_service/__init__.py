@@ -111,6 +111,9 @@ def _register(app: Flask) -> None:
     from .health import bp as health_bp
 
     app.register_blueprint(health_bp)
+    from .pricelists import sweep
+
+    sweep.init_app(app)
     errors.register(app)
     from .transactions import wrap_views
 

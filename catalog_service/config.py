@@ -59,7 +59,16 @@ class Defaults:
     API_RATE_LIMIT = "120 per minute"  # per token (e-shops poll; a burst beyond this gets 429)
     # A price above this many kronor is an invalid row ("orimligt högt pris"), in price lists and contracts.
     MAX_PRICE_SEK = 1_000_000
-    IMPORT_JOB_STALE_SECONDS = 60  # a background import with no sign of life for this long has died
+    # A background import beats every IMPORT_JOB_HEARTBEAT_SECONDS while its process lives; with no sign
+    # of life for IMPORT_JOB_STALE_SECONDS it has died. Every server process sweeps for such jobs (and for
+    # job files nobody needs) every JOB_SWEEP_SECONDS (0: never): a killed job is failed within a minute.
+    IMPORT_JOB_STALE_SECONDS = 30
+    IMPORT_JOB_HEARTBEAT_SECONDS = 5
+    JOB_SWEEP_SECONDS = 15
+    # POST /api/v1/pricelists imports files up to this size in the request (201 with the summary);
+    # larger ones become a background job (202 with the job's URL), so no worker waits on a big import.
+    SYNC_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    SUMMARY_MAX_ERRORS = 100  # invalid rows listed in a summary; the rest are paged or downloaded
 
 
 def _flag(raw: str) -> bool:
@@ -90,6 +99,10 @@ ENVIRONMENT_SETTINGS = {
     "LOGIN_RATE_LIMIT": str,
     "API_RATE_LIMIT": str,
     "MAX_PRICE_SEK": int,
+    "IMPORT_JOB_STALE_SECONDS": float,
+    "JOB_SWEEP_SECONDS": float,
+    "SYNC_IMPORT_MAX_BYTES": int,
+    "SUMMARY_MAX_ERRORS": int,
 }
 
 

@@ -73,6 +73,8 @@ STATUS = {
     "no_made_to_measure": 409,
     "user_exists": 409,
     "token_revoked": 409,
+    # 413: too large for what was asked (a dry run over HTTP judges small files only)
+    "dry_run_too_large": 413,
     # 415: not a workbook at all
     "unsupported": 415,
     # 429: too many requests; Retry-After says when to try again

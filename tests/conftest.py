@@ -93,6 +93,9 @@ def app(database_url, database_template, tmp_path):
             # Tests make many calls with one token; tests/web/test_security.py sets low limits itself.
             "API_RATE_LIMIT": "100000 per minute",
             "JOB_FOLDER": str(tmp_path / "import-jobs"),
+            # No sweep for lost import jobs in a thread beside each test; tests/pricelists/test_lost_jobs.py
+            # turns it on.
+            "JOB_SWEEP_SECONDS": 0,
         }
     )
     yield app
@@ -119,6 +122,7 @@ def long_cache_app(database_url, database_template, app):
             "CACHE_SECONDS": 300,
             "CACHE_LISTEN": True,
             "FETCH_LOG_FLUSH_SECONDS": 300,
+            "JOB_SWEEP_SECONDS": 0,
         }
     )
     yield cached

@@ -13,19 +13,23 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from importers.workbook import check_workbook
+
 from ..audit.service import record
-from ..errors import NotFound
+from ..contracts.service import active_contract
+from ..errors import DomainError, NotFound
 from ..models import utcnow
 from ..suppliers import profile_for
 from .models import ImportJob, JobStatus
@@ -47,6 +51,14 @@ def progress_path(folder: Path, job_id: int) -> Path:
     return folder / f"job-{job_id}.progress"
 
 
+JOB_FILE_SUFFIXES = (".xlsx", ".progress", ".tmp", ".beat")  # the upload, its progress and their scratch files
+
+
+def job_files(folder: Path, job_id: int) -> list[Path]:
+    """Every file a job may have in the folder."""
+    return [folder / f"job-{job_id}{suffix}" for suffix in JOB_FILE_SUFFIXES]
+
+
 def create_job(session: Session, *, supplier: str, filename: str, actor: str) -> ImportJob:
     """A queued job for an uploaded file (the caller stores the file under ``upload_path`` and commits)."""
     job = ImportJob(supplier=profile_for(supplier).code, filename=filename, created_by=actor, heartbeat_at=utcnow())
@@ -64,6 +76,35 @@ def create_job(session: Session, *, supplier: str, filename: str, actor: str) ->
     return job
 
 
+class DryRunTooLarge(DomainError):
+    """A dry run answers in the request, so it is for files that can be judged in one; big ones use the CLI (413)."""
+
+    def __init__(self, limit: int):
+        super().__init__(
+            "dry_run_too_large",
+            f"Filen är för stor för en provkörning över API:t (högst {limit // 1024} kB). "
+            "Provkör den med kommandot catalog pricelist import --dry-run, eller ladda upp den utan provkörning.",
+            {"max_bytes": limit},
+        )
+
+
+def queue_upload(
+    session: Session, folder: Path, staged: Path, *, supplier: str, filename: str, actor: str
+) -> ImportJob:
+    """A queued job that owns the uploaded file ``staged`` (moved to its ``upload_path``).
+
+    The cheap checks run first, so the uploader hears at once what the job would only find later:
+    ImportFileError for a file that is not a sane workbook, NotFound for an unknown supplier, Conflict
+    without an active contract. Flushes; the caller commits, then calls ``launch``. A file whose job
+    row never commits is removed by the sweep (sweep.py).
+    """
+    check_workbook(staged)
+    active_contract(session)
+    job = create_job(session, supplier=supplier, filename=filename, actor=actor)
+    shutil.move(staged, upload_path(folder, job.id))  # a rename, unless the upload was staged on another file system
+    return job
+
+
 def launch(app: Flask, job_id: int) -> subprocess.Popen:
     """Start the child process that runs the job; a thread reaps it so no zombie is left."""
     settings = {
@@ -76,6 +117,8 @@ def launch(app: Flask, job_id: int) -> subprocess.Popen:
             "MAX_PRICE_SEK",
             "CONTRACT_START",
             "TESTING",
+            "IMPORT_JOB_HEARTBEAT_SECONDS",
+            "SUMMARY_MAX_ERRORS",
         )
         if app.config.get(key) is not None
     }
@@ -119,6 +162,46 @@ class ProgressWriter:
             )
 
 
+class Heartbeat:
+    """A thread that shows the job's process is alive, whatever the import is doing (reading, waiting for a lock).
+
+    Progress alone is not enough: there is none while the reader loads a big sheet. The sign of life is
+    the same one progress gives: on SQLite the progress file's time, elsewhere the row's heartbeat_at.
+    """
+
+    def __init__(self, engine, folder: Path, job_id: int, seconds: float):
+        self.engine, self.file, self.job_id, self.seconds = engine, progress_path(folder, job_id), job_id, seconds
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-import-job-{job_id}", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        while not self.stopped.wait(self.seconds):
+            try:
+                self.beat()
+            except Exception:  # a missed beat is only a missed beat; the next one may succeed
+                continue
+
+    def beat(self) -> None:
+        if self.engine.dialect.name == "sqlite":
+            if self.file.exists():
+                os.utime(self.file)
+            else:
+                scratch = self.file.with_suffix(".beat")
+                scratch.write_text(json.dumps({"done": 0, "expected": 0}))
+                scratch.replace(self.file)
+            return
+        with self.engine.begin() as connection:
+            connection.execute(update(ImportJob).where(ImportJob.id == self.job_id).values(heartbeat_at=utcnow()))
+
+
 def get_job(session: Session, job_id: int) -> ImportJob:
     job = session.get(ImportJob, job_id)
     if job is None:
@@ -159,9 +242,17 @@ def job_state(session: Session, job: ImportJob, folder: Path, *, stale_seconds: 
     }
 
 
-def _file_progress(path: Path, done: int, expected: int, last_sign):
-    from datetime import UTC, datetime
+def last_sign_of_life(job: ImportJob, folder: Path):
+    """When the job last showed it was alive: its row's heartbeat (or creation), or its progress file's time."""
+    last = job.heartbeat_at or job.created_at
+    try:
+        touched = datetime.fromtimestamp(progress_path(folder, job.id).stat().st_mtime, UTC)
+    except FileNotFoundError:
+        return last
+    return max(last, touched)
 
+
+def _file_progress(path: Path, done: int, expected: int, last_sign):
     try:
         stat = path.stat()
         figures = json.loads(path.read_text())

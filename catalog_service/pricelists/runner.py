@@ -2,7 +2,7 @@
 
 Settings come from the web process as JSON in CATALOG_JOB_CONFIG. The job ends ``done`` (its
 import committed in the same transaction) or ``failed`` with a Swedish reason; the uploaded file
-and the progress file are removed either way.
+and the progress file are removed either way (if the process is killed, the sweep removes them: sweep.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import utcnow
 from ..transactions import transaction
-from .jobs import ProgressWriter, get_job, job_folder, progress_path, upload_path
+from .jobs import Heartbeat, ProgressWriter, get_job, job_files, job_folder, upload_path
 from .models import JobStatus
 from .service import import_price_list
 
@@ -32,9 +32,10 @@ def run(job_id: int) -> int:
     folder = job_folder(app)
     with app.app_context():
         try:
-            return _run(job_id, folder)
+            with Heartbeat(db.engine, folder, job_id, float(app.config["IMPORT_JOB_HEARTBEAT_SECONDS"])):
+                return _run(job_id, folder)
         finally:
-            for path in (upload_path(folder, job_id), progress_path(folder, job_id)):
+            for path in job_files(folder, job_id):
                 path.unlink(missing_ok=True)
             db.session.remove()
             db.engine.dispose()

@@ -58,8 +58,10 @@ class ImportResult:
     excluded: dict[str, int]
     invalid_by_kind: dict[str, int]
     unknown_colours: list[dict]
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # the first SUMMARY_MAX_ERRORS invalid rows
     sheets: list[dict] = field(default_factory=list)
+    errors_total: int = 0  # all invalid rows; the rest are read page by page or as a workbook
+    links: dict[str, str] = field(default_factory=dict)  # set by the HTTP views: where the rest are
     reader_peak_mb: float = 0.0  # peak memory of the reading child process (0 when nothing was read)
 
 
@@ -304,8 +306,11 @@ def _supersede_older_drafts(session: Session, draft: PriceListImport) -> None:
 
 
 def summarise(session: Session, draft: PriceListImport, *, status: str) -> ImportResult:
-    """The summary of a stored import, with its invalid rows as errors."""
-    invalid = invalid_rows(session, draft.id)
+    """The summary of a stored import, with its first invalid rows as errors and the count of all of them.
+
+    The error list is bounded (SUMMARY_MAX_ERRORS, 100 by default): a million invalid rows in one
+    response would hold a web worker and its memory for as long as it takes to build it.
+    """
     errors = [
         {
             "sheet": r.sheet,
@@ -315,7 +320,7 @@ def summarise(session: Session, draft: PriceListImport, *, status: str) -> Impor
             "kind": r.reason,
             "article_number": r.article_number,
         }
-        for r in invalid
+        for r in invalid_rows(session, draft.id, limit=_max_errors())
     ]
     return ImportResult(
         supplier=draft.supplier,
@@ -331,11 +336,22 @@ def summarise(session: Session, draft: PriceListImport, *, status: str) -> Impor
         unknown_colours=list(draft.unknown_colours),
         errors=errors,
         sheets=list(draft.layout),
+        errors_total=draft.excluded.get(Verdict.invalid_row.value, 0),
     )
 
 
-def invalid_rows(session: Session, import_id: int) -> list:
-    """The import's invalid rows in file order (sheet, row, column, message, kind, article number)."""
+def _max_errors() -> int:
+    from flask import current_app, has_app_context
+
+    config = current_app.config if has_app_context() else {}
+    return int(config.get("SUMMARY_MAX_ERRORS", 100))
+
+
+def invalid_rows(session: Session, import_id: int, *, limit: int | None = None, offset: int = 0) -> list:
+    """The import's invalid rows in file order (sheet, row, column, message, kind, article number).
+
+    ``limit`` and ``offset`` select one page of them; without a limit, all.
+    """
     return session.execute(
         select(
             PriceListRow.sheet,
@@ -347,6 +363,8 @@ def invalid_rows(session: Session, import_id: int) -> list:
         )
         .where(PriceListRow.import_id == import_id, PriceListRow.verdict == Verdict.invalid_row)
         .order_by(PriceListRow.id)
+        .limit(limit)
+        .offset(offset)
     ).all()
 
 

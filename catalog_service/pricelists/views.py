@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import io
 import tempfile
-from datetime import UTC
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
-from sqlalchemy import func, select
-
-from exports.formats.xlsx_format import write_workbook
-from importers.workbook import check_workbook
+from sqlalchemy import select
 
 from ..auth.models import Role
-from ..contracts.service import active_contract
 from ..errors import DomainError, status_of
 from ..extensions import db
 from ..files import safe_name
@@ -22,9 +17,10 @@ from ..suppliers import profiles
 from ..transactions import after_commit, discard
 from ..web.access import current_user, page_roles
 from .colours import decide_unknown_colour
-from .jobs import create_job, get_job, job_folder, job_state, launch, upload_path
-from .models import ImportJob, ImportStatus, PriceListRow
-from .service import get_import, invalid_rows, list_imports
+from .jobs import get_job, job_folder, job_state, launch, queue_upload
+from .models import ImportJob, ImportStatus
+from .results import XLSX, invalid_rows_workbook, rows_page
+from .service import get_import, list_imports
 from .verdicts import EXCLUSIONS, Verdict
 
 bp = Blueprint("pricelist_pages", __name__, template_folder="templates")
@@ -80,15 +76,14 @@ def start_upload():
         upload_file.save(handle)
     staged = Path(handle.name)
     try:
-        check_workbook(staged)
-        active_contract(db.session)
-        job = create_job(
+        job = queue_upload(
             db.session,
+            folder,
+            staged,
             supplier=supplier,
             filename=safe_name(upload_file.filename, fallback="prislista.xlsx"),
             actor=current_user().name,
         )
-        staged.replace(upload_path(folder, job.id))
     except DomainError as error:
         discard()  # the page below lists the jobs: not the refused one
         staged.unlink(missing_ok=True)
@@ -157,35 +152,15 @@ def import_result(import_id: int):
 
 
 def _rows(import_id: int, verdict: Verdict, page: int):
-    where = (PriceListRow.import_id == import_id, PriceListRow.verdict == verdict)
-    total = db.session.scalar(select(func.count()).select_from(PriceListRow).where(*where))
-    rows = db.session.scalars(
-        select(PriceListRow)
-        .where(*where)
-        .order_by(PriceListRow.id)
-        .limit(ROWS_PER_PAGE)
-        .offset((page - 1) * ROWS_PER_PAGE)
-    ).all()
-    return rows, total
-
-
-INVALID_HEADERS = ("Flik", "Rad", "Kolumn", "Fel", "Typ", "Artikelnummer")
+    return rows_page(db.session, import_id, verdict, page, ROWS_PER_PAGE)
 
 
 @bp.get("/pricelists/<int:import_id>/invalid.xlsx")
 @page_roles(*READERS)
 def invalid_rows_xlsx(import_id: int):
     """The invalid rows with their messages, to send back to the supplier."""
-    draft = get_import(db.session, import_id)
-    rows = invalid_rows(db.session, import_id)  # in INVALID_HEADERS order
-    moment = draft.created_at.astimezone(UTC).replace(tzinfo=None)  # the same import gives the same file
-    body = write_workbook([("Ogiltiga rader", [INVALID_HEADERS, *rows])], moment)
-    return send_file(
-        io.BytesIO(body),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"ogiltiga-rader-{draft.supplier}-{draft.id}.xlsx",
-    )
+    body, name = invalid_rows_workbook(db.session, get_import(db.session, import_id))
+    return send_file(io.BytesIO(body), mimetype=XLSX, as_attachment=True, download_name=name)
 
 
 @bp.post("/pricelists/<int:import_id>/colours")

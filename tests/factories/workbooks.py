@@ -257,6 +257,26 @@ def zip_many_entries(directory: Path, *, name: str = "manga-delar.xlsx", count: 
     return _write(directory, name, _rewrite_zip(_small_bytes(), add=extra))
 
 
+def two_cell_rows_workbook(directory: Path, rows: int, *, name: str = "tva-celler.xlsx") -> Path:
+    """Medi's header and then ``rows`` rows with only an article number and a model: every one is invalid.
+
+    The sheet XML is written directly (inline strings), so a million rows take a second or two.
+    """
+
+    def fill(xml: bytes) -> bytes:
+        last = rows + 1
+        body = b"".join(
+            b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>MD%d</t></is></c>'
+            b'<c r="D%d" t="inlineStr"><is><t>SOL1-AD</t></is></c></row>' % (n, n, n, n)
+            for n in range(2, last + 1)
+        )
+        xml = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:J%d"/>' % last, xml, count=1)
+        return xml.replace(b"</sheetData>", body + b"</sheetData>", 1)
+
+    small = _price_list_bytes(SMALL_LAYOUT, [])
+    return _write(directory, name, _rewrite_zip(small, change={"xl/worksheets/sheet1.xml": fill}))
+
+
 def lying_dimension_workbook(directory: Path, *, name: str = "falsk-dimension.xlsx") -> Path:
     """A valid small price list whose sheet declares ``<dimension ref="A1:XFD1048576"/>``."""
 

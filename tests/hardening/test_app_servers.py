@@ -45,7 +45,14 @@ class Server:
         self.process = subprocess.Popen(
             [str(GUNICORN), "-w", "1", "-b", f"127.0.0.1:{self.port}", "wsgi:app"],
             cwd=ROOT,
-            env={**os.environ, "CATALOG_DATABASE_URL": database_url, "CATALOG_CACHE_SECONDS": "30"},
+            # No sweep for lost import jobs: the server's job folder is the checkout's instance folder,
+            # which belongs to the developer's own database, not this test's.
+            env={
+                **os.environ,
+                "CATALOG_DATABASE_URL": database_url,
+                "CATALOG_CACHE_SECONDS": "30",
+                "CATALOG_JOB_SWEEP_SECONDS": "0",
+            },
             stdout=subprocess.DEVNULL,
             stderr=self.stderr,
         )
