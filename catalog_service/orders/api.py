@@ -10,7 +10,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.http import current_actor, require_roles
-from ..auth.models import Role
 from ..extensions import db
 from .delivery import delivery_report
 from .reorder import reorder_draft
@@ -36,7 +35,7 @@ REFUSED_OR_INVALID = {
 
 @blp.route("/imports")
 class OrderImports(MethodView):
-    @require_roles(Role.hmc)
+    @require_roles("orders.import")
     @blp.arguments(OrderFileSchema, location="files")
     @blp.response(201, OrderImportSummarySchema)
     @blp.alt_response(422, schema=REFUSED_OR_INVALID, description="refused (a summary), or a request without a file")
@@ -54,7 +53,7 @@ class OrderImports(MethodView):
 
 @blp.route("")
 class Orders(MethodView):
-    @require_roles(Role.hmc, Role.forskrivare, Role.upphandlare)
+    @require_roles("orders.read")
     @blp.arguments(OrderQuerySchema, location="query")
     @blp.response(200, OrderPageSchema)
     def get(self, query):
@@ -74,7 +73,7 @@ class Orders(MethodView):
 
 @blp.route("/<kundordernummer>/reorder")
 class Reorder(MethodView):
-    @require_roles(Role.hmc, Role.forskrivare)
+    @require_roles("orders.reorder")
     @blp.response(200, ReorderSchema)
     def post(self, kundordernummer):
         """A reorder draft: lines still in the published assortment, and the others with the reason."""
@@ -83,7 +82,7 @@ class Reorder(MethodView):
 
 @blp.route("/delivery-report")
 class DeliveryReport(MethodView):
-    @require_roles(Role.hmc, Role.upphandlare)
+    @require_roles("orders.delivery")
     @blp.arguments(DeliveryReportQuerySchema, location="query")
     @blp.response(200, DeliveryReportRowSchema(many=True))
     def get(self, query):

@@ -9,7 +9,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.http import current_actor, require_roles
-from ..auth.models import Role
 from ..extensions import db
 from ..transactions import discard
 from .schemas import (
@@ -26,14 +25,14 @@ blp = Blueprint("pricelists", __name__, url_prefix="/api/v1/pricelists", descrip
 
 @blp.route("")
 class PriceLists(MethodView):
-    @require_roles(Role.upphandlare, Role.hmc)
+    @require_roles("pricelists.read")
     @blp.arguments(ImportListQuerySchema, location="query")
     @blp.response(200, ImportListItemSchema(many=True))
     def get(self, query):
         """The latest imports, newest first (optionally one supplier's)."""
         return list_imports(db.session, supplier=query.get("supplier"), limit=query["limit"])
 
-    @require_roles(Role.upphandlare)
+    @require_roles("pricelists.upload")
     @blp.arguments(UploadFileSchema, location="files")
     @blp.arguments(UploadFormSchema, location="form")
     @blp.response(201, ImportSummarySchema)
@@ -58,7 +57,7 @@ class PriceLists(MethodView):
 
 @blp.route("/<int:import_id>")
 class PriceListImportView(MethodView):
-    @require_roles(Role.upphandlare, Role.hmc)
+    @require_roles("pricelists.read")
     @blp.response(200, ImportSummarySchema)
     def get(self, import_id):
         """One import's summary: counts per verdict, invalid rows, unknown colours."""

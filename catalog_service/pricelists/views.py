@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from exports.formats.xlsx_format import write_workbook
 from importers.workbook import check_workbook
 
-from ..auth.models import Role
+from ..auth.permissions import may
 from ..contracts.service import active_contract
 from ..errors import DomainError, status_of
 from ..extensions import db
@@ -37,8 +37,6 @@ VERDICT_LABELS = {
     Verdict.outside_validity: "Utanför giltighetstid",
     Verdict.non_base_colour: "Ej basfärg",
 }
-UPLOADERS = (Role.upphandlare,)
-READERS = (Role.upphandlare, Role.hmc)
 
 
 @bp.app_context_processor
@@ -47,7 +45,7 @@ def _labels():
 
 
 @bp.get("/pricelists/upload")
-@page_roles(*UPLOADERS)
+@page_roles("pricelists.upload")
 def upload():
     """Pick supplier and file; below, the latest uploads and how they went."""
     return _upload_page()
@@ -66,7 +64,7 @@ def _upload_page(error: str | None = None, status: int = 200, supplier: str = ""
 
 
 @bp.post("/pricelists/upload")
-@page_roles(*UPLOADERS)
+@page_roles("pricelists.upload")
 def start_upload():
     """Check the file at once (cheap checks), then import it in a background process and show its progress."""
     supplier = request.form.get("supplier", "").strip().lower()
@@ -109,7 +107,7 @@ def _state(job_id: int) -> dict:
 
 
 @bp.get("/pricelists/jobs/<int:job_id>")
-@page_roles(*UPLOADERS)
+@page_roles("pricelists.upload")
 def import_job(job_id: int):
     """The progress bar; a small script polls the state, and without scripts the page reloads itself."""
     state = _state(job_id)
@@ -117,7 +115,7 @@ def import_job(job_id: int):
 
 
 @bp.get("/pricelists/jobs/<int:job_id>/state")
-@page_roles(*UPLOADERS)
+@page_roles("pricelists.upload")
 def import_job_state(job_id: int):
     state = _state(job_id)
     if state["status"] == "done":
@@ -126,7 +124,7 @@ def import_job_state(job_id: int):
 
 
 @bp.get("/pricelists/<int:import_id>")
-@page_roles(*READERS)
+@page_roles("pricelists.read")
 def import_result(import_id: int):
     """Counts per verdict (they add up), a paged list per reason, invalid rows, unknown colours."""
     draft = get_import(db.session, import_id)
@@ -149,7 +147,7 @@ def import_result(import_id: int):
         total=total,
         bases=bases,
         supplier_name=profiles()[draft.supplier].name,
-        can_decide=draft.status is ImportStatus.draft and current_user().has_role(*UPLOADERS, Role.admin),
+        can_decide=draft.status is ImportStatus.draft and may(current_user(), "pricelists.upload"),
         review_url=url_for("assortment_pages.review", supplier=draft.supplier)
         if "assortment_pages.review" in current_app.view_functions
         else None,
@@ -173,7 +171,7 @@ INVALID_HEADERS = ("Flik", "Rad", "Kolumn", "Fel", "Typ", "Artikelnummer")
 
 
 @bp.get("/pricelists/<int:import_id>/invalid.xlsx")
-@page_roles(*READERS)
+@page_roles("pricelists.read")
 def invalid_rows_xlsx(import_id: int):
     """The invalid rows with their messages, to send back to the supplier."""
     draft = get_import(db.session, import_id)
@@ -189,7 +187,7 @@ def invalid_rows_xlsx(import_id: int):
 
 
 @bp.post("/pricelists/<int:import_id>/colours")
-@page_roles(*UPLOADERS)
+@page_roles("pricelists.upload")
 def decide_colour(import_id: int):
     """Map an unknown colour to a base colour, or mark it as not one; the counts change at once."""
     draft = get_import(db.session, import_id)

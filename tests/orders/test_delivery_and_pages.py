@@ -10,9 +10,9 @@ import pytest
 import time_machine
 
 from catalog_service.extensions import db
+from catalog_service.orders import views
 from catalog_service.orders.delivery import delivery_report
 from catalog_service.orders.leadtime import add_working_days
-from catalog_service.orders import views
 from tests.conftest import bearer_client, csrf_from, make_token, page_client
 from tests.factories import assortments as factory
 from tests.orders.test_history import export
