@@ -7,7 +7,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.http import current_actor, require_roles
-from ..auth.models import Role
 from ..config import four_eyes
 from ..extensions import db
 from ..pricelists.service import get_import
@@ -22,7 +21,7 @@ blp = Blueprint("assortment", __name__, url_prefix="/api/v1", description="Grans
 
 @blp.route("/pricelists/<int:import_id>/diff")
 class DraftReview(MethodView):
-    @require_roles(Role.upphandlare, Role.hmc)
+    @require_roles("assortment.read")
     @blp.response(200, ReviewSchema)
     def get(self, import_id):
         """A draft against the published version: diff, reconciliation with the contract, layout warnings."""
@@ -31,7 +30,7 @@ class DraftReview(MethodView):
 
 @blp.route("/suppliers/<supplier>/publish")
 class Publish(MethodView):
-    @require_roles(Role.upphandlare)
+    @require_roles("assortment.publish")
     @blp.arguments(PublishSchema)
     @blp.response(201, VersionSchema)
     def post(self, body, supplier):
@@ -43,7 +42,7 @@ class Publish(MethodView):
 
 @blp.route("/suppliers/<supplier>/rollback")
 class Rollback(MethodView):
-    @require_roles(Role.upphandlare)
+    @require_roles("assortment.publish")
     @blp.arguments(RollbackSchema)
     @blp.response(201, VersionSchema)
     def post(self, body, supplier):
@@ -55,7 +54,7 @@ class Rollback(MethodView):
 
 @blp.route("/suppliers/<supplier>/versions")
 class Versions(MethodView):
-    @require_roles(Role.upphandlare, Role.hmc)
+    @require_roles("assortment.read")
     @blp.response(200, VersionSchema(many=True))
     def get(self, supplier):
         """The supplier's published versions, newest first."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ..auth.models import Role
+from ..auth.permissions import may
 from ..config import four_eyes
 from ..contracts.models import Contract
 from ..contracts.service import active_contract
@@ -66,7 +66,7 @@ VERDICT_LABELS = {
 
 
 @bp.get("/")
-@page_roles(Role.upphandlare, Role.hmc)
+@page_roles("overview.read")
 def overview():
     """Per supplier: the latest import, a draft waiting for review, the published version, e-shop fetches."""
     contract = db.session.scalar(select(Contract).where(Contract.active.is_(True)))
@@ -88,14 +88,14 @@ def overview():
 
 
 @bp.get("/review/<supplier>")
-@page_roles(Role.upphandlare, Role.hmc)
+@page_roles("assortment.read")
 def review(supplier: str):
     """The supplier's draft against the published version, the reconciliation report, and the publish form."""
     return _review_page(profile_for(supplier).code)
 
 
 @bp.post("/review/<supplier>/publish")
-@page_roles(Role.upphandlare)
+@page_roles("assortment.publish")
 def publish(supplier: str):
     """Publish the draft; the four-eyes rule and the removal guard answer on the review page."""
     code = profile_for(supplier).code
@@ -152,7 +152,7 @@ def _review_page(code: str, *, message: str | None = None, ask_removal: bool = F
         message=message,
         ask_removal=ask_removal or _guard_expected(published, diff),
         own_draft=_four_eyes() and draft.created_by.casefold() == user.name.casefold(),
-        can_publish=user.has_role(Role.upphandlare, Role.admin),
+        can_publish=may(user, "assortment.publish"),
         labels=FIELD_LABELS,
         missing_reasons=MISSING_REASONS,
         verdict_labels=VERDICT_LABELS,
@@ -193,7 +193,7 @@ def _paged(items: list, name: str, supplier: str) -> dict:
 
 
 @bp.get("/versions")
-@page_roles(Role.upphandlare, Role.hmc)
+@page_roles("assortment.read")
 def versions():
     """The published versions per supplier (or one supplier with ?supplier=), with rollback forms."""
     supplier = request.args.get("supplier", "").strip().lower()
@@ -203,7 +203,7 @@ def versions():
 
 
 @bp.post("/versions/<supplier>/rollback")
-@page_roles(Role.upphandlare)
+@page_roles("assortment.publish")
 def rollback(supplier: str):
     """Publish an earlier version's content again as a new version; a refusal answers on the versions page."""
     code = profile_for(supplier).code
@@ -235,7 +235,7 @@ def _versions_page(supplier: str, *, errors=(), status: int = 200):
         names=names,
         history={code: list_versions(db.session, code) for code in shown},
         contract_id=contract_id,
-        can_rollback=current_user().has_role(Role.upphandlare, Role.admin),
+        can_rollback=may(current_user(), "assortment.publish"),
         errors=errors,
     )
     return page, status

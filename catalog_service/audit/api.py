@@ -6,7 +6,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.http import require_roles
-from ..auth.models import Role
 from ..extensions import db
 from .schemas import AuditEntrySchema, AuditQuerySchema
 from .service import list_entries
@@ -16,7 +15,7 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Gran
 
 @blp.route("")
 class AuditLog(MethodView):
-    @require_roles(Role.upphandlare)
+    @require_roles("audit.read")
     @blp.arguments(AuditQuerySchema, location="query")
     @blp.response(200, AuditEntrySchema(many=True))
     def get(self, query):

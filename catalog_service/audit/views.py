@@ -6,7 +6,6 @@ from datetime import date
 
 from flask import Blueprint, render_template, request, url_for
 
-from ..auth.models import Role
 from ..extensions import db
 from ..web.access import page_roles
 from ..web.queries import load_query
@@ -22,7 +21,7 @@ DATES = (("date_from", "Från"), ("date_to", "Till"))
 
 
 @bp.get("/audit")
-@page_roles(Role.upphandlare, Role.admin)
+@page_roles("audit.read")
 def audit():
     """The audit log, newest first, filtered by actor, action, object type and dates; paged."""
     facets = audit_facets(db.session)

@@ -9,7 +9,8 @@ from flask import g, request
 from ..cache import cache
 from ..errors import DomainError, Forbidden, Unauthorized
 from ..extensions import db
-from .models import Caller, Role, TokenKind
+from .models import Caller, TokenKind
+from .permissions import may, roles_for
 from .ratelimit import check_caller
 from .service import authenticate, hash_token
 
@@ -65,13 +66,15 @@ def _session_caller(req) -> Caller:
     return Caller(None, TokenKind.user, None, user.name, frozenset(user.roles))
 
 
-def require_roles(*roles: Role):
-    """A view decorator: a person's token with one of ``roles`` (admin always passes); e-shop tokens are refused."""
+def require_roles(action: str):
+    """A view decorator: a person's token with a role that may do ``action`` (auth/permissions.py; admin always
+    passes); e-shop tokens are refused."""
+    roles_for(action)  # an unknown action fails at import, not at the first request
 
     def decorate(view):
         @wraps(view)
         def checked(*args, **kwargs):
-            if not current_caller().has_role(*roles, Role.admin):
+            if not may(current_caller(), action):
                 raise Forbidden("forbidden", "Din behörighet räcker inte för detta.")
             return view(*args, **kwargs)
 

@@ -10,20 +10,19 @@ from ..suppliers import profiles
 from ..transactions import discard
 from ..web.access import current_user, page_roles
 from . import service as tokens_service
-from .models import Role
 
 bp = Blueprint("token_pages", __name__, template_folder="templates")
 
 
 @bp.get("/tokens")
-@page_roles(Role.admin)
+@page_roles("tokens.manage")
 def tokens():
     """E-shop and person tokens: prefix, owner, created, revoked; a form to create an e-shop token."""
     return _tokens_page()
 
 
 @bp.post("/tokens")
-@page_roles(Role.admin)
+@page_roles("tokens.manage")
 def create_token():
     """Create an e-shop token and show it on this one response; it is never stored or shown again."""
     supplier = request.form.get("supplier", "").strip().lower()
@@ -34,7 +33,7 @@ def create_token():
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
-@page_roles(Role.admin)
+@page_roles("tokens.manage")
 def revoke_token(token_id: int):
     """Revoke a token at once: the next request with it is refused."""
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from ..auth.models import Role
 from ..errors import Conflict
 from ..extensions import db
 from ..suppliers import profiles
@@ -15,7 +14,7 @@ bp = Blueprint("contract_pages", __name__, template_folder="templates")
 
 
 @bp.get("/contract")
-@page_roles(Role.upphandlare, Role.hmc)
+@page_roles("contract.read")
 def contract():
     """The active contract: procured models and base colours per supplier, prices and validity."""
     try:

@@ -13,7 +13,8 @@ from exports.registry import FORMATS, format_for_media_type
 
 from ..audit.service import record
 from ..auth.http import current_caller, require_roles
-from ..auth.models import Role, TokenKind
+from ..auth.models import TokenKind
+from ..auth.permissions import may
 from ..errors import DomainError, Forbidden, NotFound
 from ..extensions import db
 from ..suppliers import profile_for, profiles
@@ -60,7 +61,7 @@ def authorised_supplier(supplier: str) -> str:
             keep_refusal()  # the refusal is answered 404, and its audit entry stays
             raise NotFound("feed_not_found", "Flödet finns inte.")
         return code
-    if not caller.has_role(Role.upphandlare, Role.hmc, Role.admin):
+    if not may(caller, "feeds.read"):
         raise Forbidden("forbidden", "Din behörighet räcker inte för detta.")
     return code
 
@@ -176,7 +177,7 @@ class FetchStatusSchema(Schema):
 
 @blp.route("/<supplier>/fetches")
 class FeedFetches(MethodView):
-    @require_roles(Role.upphandlare, Role.hmc)
+    @require_roles("assortment.read")
     @blp.response(200, FetchStatusSchema(many=True))
     def get(self, supplier):
         """Per e-shop token: when it last fetched, which version, and whether that is the current one."""

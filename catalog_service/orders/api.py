@@ -10,7 +10,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.http import current_actor, require_roles
-from ..auth.models import Role
 from ..config import lead_times
 from ..errors import ErrorResponseSchema
 from ..extensions import db
@@ -32,7 +31,7 @@ blp = Blueprint("orders", __name__, url_prefix="/api/v1/orders", description="Or
 
 @blp.route("/imports")
 class OrderImports(MethodView):
-    @require_roles(Role.hmc)
+    @require_roles("orders.import")
     @blp.arguments(OrderFileSchema, location="files")
     @blp.response(201, OrderImportSummarySchema)
     @blp.alt_response(
@@ -55,7 +54,7 @@ class OrderImports(MethodView):
 
 @blp.route("")
 class Orders(MethodView):
-    @require_roles(Role.hmc, Role.forskrivare, Role.upphandlare)
+    @require_roles("orders.read")
     @blp.arguments(OrderQuerySchema, location="query")
     @blp.response(200, OrderPageSchema)
     def get(self, query):
@@ -75,7 +74,7 @@ class Orders(MethodView):
 
 @blp.route("/<kundordernummer>/reorder")
 class Reorder(MethodView):
-    @require_roles(Role.hmc, Role.forskrivare)
+    @require_roles("orders.reorder")
     @blp.response(200, ReorderSchema)
     def post(self, kundordernummer):
         """A reorder draft: lines still in the published assortment, and the others with the reason."""
@@ -84,7 +83,7 @@ class Reorder(MethodView):
 
 @blp.route("/delivery-report")
 class DeliveryReport(MethodView):
-    @require_roles(Role.hmc, Role.upphandlare)
+    @require_roles("orders.delivery")
     @blp.arguments(DeliveryReportQuerySchema, location="query")
     @blp.response(200, DeliveryReportRowSchema(many=True))
     def get(self, query):

@@ -8,7 +8,6 @@ from datetime import date
 
 from flask import Blueprint, current_app, render_template, request, send_file, url_for
 
-from ..auth.models import Role
 from ..extensions import db
 from ..privacy.guard import check_structured
 from ..suppliers import profiles
@@ -30,7 +29,7 @@ NOT_AN_ORDER_NUMBER = (
 
 
 @bp.get("/orders")
-@page_roles(Role.hmc, Role.forskrivare)
+@page_roles("orders.read")
 def orders():
     """Order history: by exact customer order number or by order-date range, paged. Read-only."""
     search, errors = _order_search(request.args)
@@ -38,7 +37,7 @@ def orders():
 
 
 @bp.post("/orders/<kundordernummer>/labels")
-@page_roles(Role.hmc)
+@page_roles("orders.labels")
 def order_labels_pdf(kundordernummer: str):
     """The label sheet (PDF) of the order's made-to-measure lines; a refused batch number re-renders the order."""
     from ..errors import DomainError, Invalid, status_of
@@ -126,7 +125,7 @@ def _search_args(search: dict) -> dict:
 
 
 @bp.get("/orders/delivery")
-@page_roles(Role.hmc, Role.upphandlare)
+@page_roles("orders.delivery")
 def delivery():
     """The supplier delivery report: a table and a bar chart of the share within the contract lead time."""
     from ..orders.delivery import delivery_report, swedish_today

@@ -11,7 +11,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.http import current_actor, require_roles
-from ..auth.models import Role
 from ..config import ReaderLimits
 from ..extensions import db
 from ..files import safe_name
@@ -36,14 +35,14 @@ blp = Blueprint("pricelists", __name__, url_prefix="/api/v1/pricelists", descrip
 
 @blp.route("")
 class PriceLists(MethodView):
-    @require_roles(Role.upphandlare, Role.hmc)
+    @require_roles("pricelists.read")
     @blp.arguments(ImportListQuerySchema, location="query")
     @blp.response(200, ImportListItemSchema(many=True))
     def get(self, query):
         """The latest imports, newest first (optionally one supplier's)."""
         return list_imports(db.session, supplier=query.get("supplier"), limit=query["limit"])
 
-    @require_roles(Role.upphandlare)
+    @require_roles("pricelists.upload")
     @blp.arguments(UploadFileSchema, location="files")
     @blp.arguments(UploadFormSchema, location="form")
     @blp.response(201, ImportSummarySchema, description="A small file, imported in the request: its summary.")
@@ -125,7 +124,7 @@ def _links(import_id: int | None) -> dict:
 
 @blp.route("/jobs/<int:job_id>")
 class ImportJobView(MethodView):
-    @require_roles(Role.upphandlare, Role.hmc)
+    @require_roles("pricelists.read")
     @blp.response(200, ImportJobSchema)
     def get(self, job_id):
         """A background import: status and progress; once done, its summary (as a 201 upload gives)."""
@@ -134,7 +133,7 @@ class ImportJobView(MethodView):
 
 @blp.route("/<int:import_id>")
 class PriceListImportView(MethodView):
-    @require_roles(Role.upphandlare, Role.hmc)
+    @require_roles("pricelists.read")
     @blp.response(200, ImportSummarySchema)
     def get(self, import_id):
         """One import's summary: counts per verdict, the first invalid rows, unknown colours."""
@@ -146,7 +145,7 @@ class PriceListImportView(MethodView):
 
 @blp.route("/<int:import_id>/rows")
 class ImportRowsView(MethodView):
-    @require_roles(Role.upphandlare, Role.hmc)
+    @require_roles("pricelists.read")
     @blp.arguments(RowsQuerySchema, location="query")
     @blp.response(200, RowsPageSchema)
     def get(self, query, import_id):
@@ -165,7 +164,7 @@ class ImportRowsView(MethodView):
 
 @blp.route("/<int:import_id>/invalid-rows.xlsx")
 class InvalidRowsWorkbookView(MethodView):
-    @require_roles(Role.upphandlare, Role.hmc)
+    @require_roles("pricelists.read")
     @blp.doc(
         responses={
             "200": {

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
-from ..auth.models import Role
+from ..auth.permissions import may
 from ..errors import DomainError, status_of
 from ..extensions import db
 from ..files import safe_name
@@ -33,8 +33,6 @@ VERDICT_LABELS = {
     Verdict.outside_validity: "Utanför giltighetstid",
     Verdict.non_base_colour: "Ej basfärg",
 }
-UPLOADERS = (Role.upphandlare,)
-READERS = (Role.upphandlare, Role.hmc)
 
 
 @bp.app_context_processor
@@ -43,7 +41,7 @@ def _labels():
 
 
 @bp.get("/pricelists/upload")
-@page_roles(*UPLOADERS)
+@page_roles("pricelists.upload")
 def upload():
     """Pick supplier and file; below, the latest uploads and how they went."""
     return _upload_page()
@@ -62,7 +60,7 @@ def _upload_page(error: str | None = None, status: int = 200, supplier: str = ""
 
 
 @bp.post("/pricelists/upload")
-@page_roles(*UPLOADERS)
+@page_roles("pricelists.upload")
 def start_upload():
     """Check the file at once (cheap checks), then import it in a background process and show its progress."""
     supplier = request.form.get("supplier", "").strip().lower()
@@ -104,7 +102,7 @@ def _state(job_id: int) -> dict:
 
 
 @bp.get("/pricelists/jobs/<int:job_id>")
-@page_roles(*UPLOADERS)
+@page_roles("pricelists.upload")
 def import_job(job_id: int):
     """The progress bar; a small script polls the state, and without scripts the page reloads itself."""
     state = _state(job_id)
@@ -112,7 +110,7 @@ def import_job(job_id: int):
 
 
 @bp.get("/pricelists/jobs/<int:job_id>/state")
-@page_roles(*UPLOADERS)
+@page_roles("pricelists.upload")
 def import_job_state(job_id: int):
     state = _state(job_id)
     if state["status"] == "done":
@@ -121,7 +119,7 @@ def import_job_state(job_id: int):
 
 
 @bp.get("/pricelists/<int:import_id>")
-@page_roles(*READERS)
+@page_roles("pricelists.read")
 def import_result(import_id: int):
     """Counts per verdict (they add up), a paged list per reason, invalid rows, unknown colours."""
     draft = get_import(db.session, import_id)
@@ -144,7 +142,7 @@ def import_result(import_id: int):
         total=total,
         bases=bases,
         supplier_name=profiles()[draft.supplier].name,
-        can_decide=draft.status is ImportStatus.draft and current_user().has_role(*UPLOADERS, Role.admin),
+        can_decide=draft.status is ImportStatus.draft and may(current_user(), "pricelists.upload"),
         review_url=url_for("assortment_pages.review", supplier=draft.supplier)
         if "assortment_pages.review" in current_app.view_functions
         else None,
@@ -156,7 +154,7 @@ def _rows(import_id: int, verdict: Verdict, page: int):
 
 
 @bp.get("/pricelists/<int:import_id>/invalid.xlsx")
-@page_roles(*READERS)
+@page_roles("pricelists.read")
 def invalid_rows_xlsx(import_id: int):
     """The invalid rows with their messages, to send back to the supplier."""
     body, name = invalid_rows_workbook(db.session, get_import(db.session, import_id))
@@ -164,7 +162,7 @@ def invalid_rows_xlsx(import_id: int):
 
 
 @bp.post("/pricelists/<int:import_id>/colours")
-@page_roles(*UPLOADERS)
+@page_roles("pricelists.upload")
 def decide_colour(import_id: int):
     """Map an unknown colour to a base colour, or mark it as not one; the counts change at once."""
     draft = get_import(db.session, import_id)

@@ -7,7 +7,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.http import current_caller, require_roles
-from ..auth.models import Role
 from ..extensions import db
 from .candidates import assortment_candidates
 from .queries import get_request_for, list_requests, overdue_days, request_view, work_order_view
@@ -29,7 +28,6 @@ from .workorders import get_work_order, perform_work_order
 blp = Blueprint(
     "requests", __name__, url_prefix="/api/v1", description="Konsultationer utanför sortimentet och arbetsordrar"
 )
-ANY_PERSON = (Role.forskrivare, Role.hmc, Role.upphandlare)
 IN_ASSORTMENT_MESSAGE = "Artikeln finns i sortimentet. Beställ den i {eshop}s e-butik med kundordernumret."
 
 
@@ -40,7 +38,7 @@ def _caller():
 
 @blp.route("/requests")
 class Requests(MethodView):
-    @require_roles(Role.forskrivare, Role.hmc)
+    @require_roles("requests.submit")
     @blp.arguments(RequestInSchema)
     @blp.response(201, RequestSchema)
     @blp.alt_response(200, schema=InAssortmentSchema, description="the article is in the current assortment")
@@ -64,7 +62,7 @@ class Requests(MethodView):
         }
         return jsonify(InAssortmentSchema().dump(answer))
 
-    @require_roles(Role.forskrivare, Role.hmc)
+    @require_roles("requests.queue")
     @blp.arguments(RequestQuerySchema, location="query")
     @blp.response(200, RequestPageSchema)
     def get(self, query):
@@ -89,7 +87,7 @@ class Requests(MethodView):
 
 @blp.route("/requests/candidates")
 class Candidates(MethodView):
-    @require_roles(Role.hmc, Role.upphandlare)
+    @require_roles("requests.candidates")
     @blp.arguments(CandidateQuerySchema, location="query")
     @blp.response(200, CandidatesSchema)
     def get(self, query):
@@ -99,7 +97,7 @@ class Candidates(MethodView):
 
 @blp.route("/requests/<number>")
 class RequestDetail(MethodView):
-    @require_roles(*ANY_PERSON)
+    @require_roles("requests.read")
     @blp.response(200, RequestSchema)
     def get(self, number):
         """One request with its timeline and the steps the caller may take."""
@@ -109,7 +107,7 @@ class RequestDetail(MethodView):
 
 @blp.route("/requests/<number>/actions")
 class RequestActions(MethodView):
-    @require_roles(Role.forskrivare, Role.hmc)
+    @require_roles("requests.act")
     @blp.arguments(ActionSchema)
     @blp.response(200, RequestSchema)
     def post(self, body, number):
@@ -126,7 +124,7 @@ class RequestActions(MethodView):
 
 @blp.route("/work-orders/<number>")
 class WorkOrderDetail(MethodView):
-    @require_roles(*ANY_PERSON)
+    @require_roles("requests.read")
     @blp.response(200, WorkOrderSchema)
     def get(self, number):
         """One work order with expected arrival dates, its timeline and the steps the caller may take."""
@@ -135,7 +133,7 @@ class WorkOrderDetail(MethodView):
 
 @blp.route("/work-orders/<number>/actions")
 class WorkOrderActions(MethodView):
-    @require_roles(Role.hmc)
+    @require_roles("work_orders.act")
     @blp.arguments(WorkOrderActionSchema)
     @blp.response(200, WorkOrderSchema)
     def post(self, body, number):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from ..auth.models import Role
 from ..errors import DomainError, status_of
 from ..extensions import db
 from ..suppliers import profiles
@@ -82,14 +81,14 @@ def _message(error: DomainError):
 
 
 @bp.get("/requests/new")
-@page_roles(Role.forskrivare, Role.hmc)
+@page_roles("requests.submit")
 def new_request():
     """The prescriber's form: customer order number, what is asked for, why, how urgent, the unit."""
     return render_template("requests/new.html", form={}, error=None)
 
 
 @bp.post("/requests/new")
-@page_roles(Role.forskrivare, Role.hmc)
+@page_roles("requests.submit")
 def submit_form():
     """Submit the form: the in-assortment answer at once, or the new request's page."""
     actor, roles = _me()
@@ -108,7 +107,7 @@ def submit_form():
 
 
 @bp.get("/requests/lookup")
-@page_roles(Role.forskrivare, Role.hmc, Role.upphandlare)
+@page_roles("requests.read")
 def lookup_page():
     """Status by request number or customer order number."""
     _actor, roles = _me()
@@ -121,7 +120,7 @@ def lookup_page():
 
 
 @bp.get("/requests")
-@page_roles(Role.hmc, Role.forskrivare)
+@page_roles("requests.queue")
 def queue():
     """HMC's queue (a prescriber's own requests): filters status, supplier, urgency, age, overdue."""
     actor, roles = _me()
@@ -182,7 +181,7 @@ def _queue_query(args) -> tuple[dict, list[str]]:
 
 
 @bp.get("/requests/candidates")
-@page_roles(Role.hmc, Role.upphandlare)
+@page_roles("requests.candidates")
 def candidates_page():
     """Articles and models asked for out of assortment repeatedly."""
     _actor, roles = _me()
@@ -196,7 +195,7 @@ def candidates_page():
 
 
 @bp.get("/requests/<number>")
-@page_roles(Role.forskrivare, Role.hmc, Role.upphandlare)
+@page_roles("requests.read")
 def detail(number: str):
     """A request: its fields, the timeline, and the allowed steps as buttons."""
     return _detail_page(number)
@@ -213,7 +212,7 @@ def _detail_page(number: str, *, error: str | None = None, status: int = 200):
 
 
 @bp.post("/requests/<number>/actions")
-@page_roles(Role.forskrivare, Role.hmc)
+@page_roles("requests.act")
 def request_action(number: str):
     """Take the step of the pressed button; back to the request's page."""
     actor, roles = _me()
@@ -232,7 +231,7 @@ def request_action(number: str):
 
 
 @bp.get("/work-orders/<number>")
-@page_roles(Role.forskrivare, Role.hmc, Role.upphandlare)
+@page_roles("requests.read")
 def work_order_page(number: str, *, error: str | None = None, status: int = 200):
     """A work order: what, from whom, cost, expected dates, timeline, and its steps as buttons."""
     _actor, roles = _me()
@@ -244,7 +243,7 @@ def work_order_page(number: str, *, error: str | None = None, status: int = 200)
 
 
 @bp.post("/work-orders/<number>/actions")
-@page_roles(Role.hmc)
+@page_roles("work_orders.act")
 def work_order_action(number: str):
     """Take the work order's step of the pressed button; back to its page."""
     actor, roles = _me()

@@ -7,7 +7,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth.http import current_actor, require_roles
-from ..auth.models import Role
 from ..extensions import db
 from .decisions import current_decisions, decide, decision_history
 from .export import XLSX_MEDIA_TYPE, report_xlsx, stock_list_xlsx
@@ -37,7 +36,7 @@ def _xlsx(body: bytes, filename: str) -> Response:
 
 @blp.route("/recommendations")
 class Recommendations(MethodView):
-    @require_roles(Role.hmc)
+    @require_roles("stock.manage")
     @blp.arguments(RecommendationQuerySchema, location="query")
     @blp.response(200, RecommendationReportSchema)
     def get(self, query):
@@ -47,7 +46,7 @@ class Recommendations(MethodView):
 
 @blp.route("/recommendations.xlsx")
 class RecommendationsWorkbook(MethodView):
-    @require_roles(Role.hmc)
+    @require_roles("stock.manage")
     @blp.arguments(RecommendationQuerySchema, location="query")
     @blp.doc(responses=XLSX_RESPONSE)
     def get(self, query):
@@ -58,7 +57,7 @@ class RecommendationsWorkbook(MethodView):
 
 @blp.route("/decisions")
 class Decisions(MethodView):
-    @require_roles(Role.hmc)
+    @require_roles("stock.manage")
     @blp.arguments(DecisionQuerySchema, location="query")
     @blp.response(200, DecisionSchema(many=True))
     def get(self, query):
@@ -68,7 +67,7 @@ class Decisions(MethodView):
         supplier = query.get("supplier", "").strip().lower() or None
         return current_decisions(db.session, supplier=supplier, stock_only=query["stock_only"])
 
-    @require_roles(Role.hmc)
+    @require_roles("stock.manage")
     @blp.arguments(DecisionInSchema)
     @blp.response(201, DecisionSchema)
     def post(self, data):
@@ -88,7 +87,7 @@ class Decisions(MethodView):
 
 @blp.route("/list.xlsx")
 class StockListWorkbook(MethodView):
-    @require_roles(Role.hmc)
+    @require_roles("stock.manage")
     @blp.arguments(RecommendationQuerySchema, location="query")
     @blp.doc(responses=XLSX_RESPONSE)
     def get(self, query):

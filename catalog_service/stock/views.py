@@ -6,7 +6,6 @@ import io
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 
-from ..auth.models import Role
 from ..errors import DomainError, status_of
 from ..extensions import db
 from ..privacy.guard import PersonalDataFound, describe
@@ -53,7 +52,7 @@ def _report(period: dict) -> tuple[dict, list[str]]:
 
 
 @bp.get("/stock")
-@page_roles(Role.hmc)
+@page_roles("stock.manage")
 def stock_page():
     """The analysis: Pareto curve, ABC × XYZ matrix, the recommended and decided articles, the decision form."""
     return _stock_page(_period_args(request.args))
@@ -80,7 +79,7 @@ def _stock_page(period: dict, *, errors=(), form=None, status: int | None = None
 
 
 @bp.get("/stock/<supplier>/<path:article_number>")
-@page_roles(Role.hmc)
+@page_roles("stock.manage")
 def article_page(supplier: str, article_number: str):
     """One article: its weekly demand as a chart, its figures and rule, its decisions, the decision form."""
     code = supplier.strip().lower()
@@ -116,7 +115,7 @@ def _article_page(code: str, article_number: str, period: dict, *, errors=(), fo
 
 
 @bp.post("/stock/decisions")
-@page_roles(Role.hmc)
+@page_roles("stock.manage")
 def record_decision():
     """Record a decision from the form; a refused one re-renders the page with the reason (nothing is saved)."""
     form = {key: request.form.get(key, "") for key in ("supplier", "article_number", "stock", "rationale", "back")}
@@ -162,7 +161,7 @@ def error_field(error: DomainError) -> str | None:
 
 
 @bp.get("/stock/lagerlista.xlsx")
-@page_roles(Role.hmc)
+@page_roles("stock.manage")
 def stock_list_download():
     """The current stock list as XLSX."""
     current = stock_list(db.session)

@@ -1,7 +1,7 @@
 """Who may open a page: a logged-in person with one of the page's roles.
 
     @bp.get("/stock")
-    @page_roles(Role.hmc)
+    @page_roles("stock.manage")
     def stock_page(): ...
 
 Pages know people only by their session cookie; an Authorization header (an e-shop's or a person's
@@ -17,15 +17,18 @@ from urllib.parse import urlsplit
 
 from flask import abort, g, redirect, request, session, url_for
 
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..auth.permissions import may, roles_for
 from ..extensions import db
 
 SESSION_USER = "user_id"
 SESSION_STAMP = "stamp"  # changes when the password changes: old cookies stop working
 
 
-def page_roles(*roles: Role):
-    """A page view decorator: login required, and one of ``roles`` (admin always passes)."""
+def page_roles(action: str):
+    """A page view decorator: login required, and a role that may do ``action`` (auth/permissions.py; admin
+    always passes)."""
+    roles = roles_for(action)
 
     def decorate(view):
         @wraps(view)
@@ -33,11 +36,12 @@ def page_roles(*roles: Role):
             user = current_user()
             if user is None:
                 return redirect(url_for("login.login", next=_here()))
-            if not user.has_role(*roles, Role.admin):
+            if not may(user, action):
                 abort(403)
             return view(*args, **kwargs)
 
         checked.page_roles = roles  # read by the test that every page is protected
+        checked.page_action = action  # read by the menu
         return checked
 
     return decorate
