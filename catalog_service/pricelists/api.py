@@ -15,8 +15,7 @@ from .schemas import (
     ImportListItemSchema,
     ImportListQuerySchema,
     ImportSummarySchema,
-    UploadFileSchema,
-    UploadFormSchema,
+    UploadSchema,
 )
 from .service import get_import, import_price_list, list_imports, summarise
 
@@ -33,12 +32,11 @@ class PriceLists(MethodView):
         return list_imports(db.session, supplier=query.get("supplier"), limit=query["limit"])
 
     @require_roles(Role.upphandlare)
-    @blp.arguments(UploadFileSchema, location="files")
-    @blp.arguments(UploadFormSchema, location="form")
+    @blp.arguments(UploadSchema, location="multipart")
     @blp.response(201, ImportSummarySchema)
-    def post(self, files, form):
+    def post(self, form):
         """Import a supplier's price list as a new draft (multipart: file, supplier)."""
-        upload = files["file"]
+        upload = form["file"]
         with tempfile.TemporaryDirectory(prefix="catalog-upload-") as folder:
             path = Path(folder) / "upload.xlsx"
             upload.save(path)
