@@ -16,6 +16,9 @@ from .errors import error_body
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite cannot even bind a Python int past 2**63
 MAX_HEADER_BYTES = 8190  # gunicorn's limit_request_field_size default
 MAX_AUTHORIZATION_BYTES = 1024  # a bearer token here is 43 characters; leave room for other schemes
+# gunicorn's own limit_request_line default: the README serves with a higher one (8190), so that a longer
+# request line reaches the app and gets the JSON error shape rather than gunicorn's HTML page.
+MAX_URL_BYTES = 4094
 
 
 class BoundedInt(IntegerConverter):
@@ -33,6 +36,21 @@ def register(app: Flask) -> None:
     """Before any blueprint is registered: bounded ``int`` routes, and the header check."""
     app.url_map.converters["int"] = BoundedInt
     app.before_request(refuse_oversized_headers)
+    app.before_request(refuse_long_urls)
+
+
+def refuse_long_urls():
+    """414 in the JSON error shape for a path and query above MAX_URL_BYTES; None lets the request on."""
+    environ = request.environ
+    length = len(environ.get("PATH_INFO", "")) + len(environ.get("QUERY_STRING", ""))
+    if length <= MAX_URL_BYTES:
+        return None
+    body = error_body(
+        "uri_too_long",
+        "Adressen är för lång. Skicka färre eller kortare frågeparametrar.",
+        {"max_url_bytes": MAX_URL_BYTES},
+    )
+    return jsonify(body), 414
 
 
 def refuse_oversized_headers():

@@ -21,7 +21,8 @@ class PublishSchema(Schema):
 
 class RollbackSchema(Schema):
     to_version = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    reason = fields.String(required=True)
+    # Documented as the service checks it: at least one character that is not a space.
+    reason = fields.String(required=True, metadata={"minLength": 1, "pattern": r"\S"})
 
 
 class ReviewSchema(Schema):

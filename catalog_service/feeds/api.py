@@ -68,7 +68,7 @@ def authorised_supplier(supplier: str) -> str:
 
 def _negotiate(req) -> str:
     requested = req.args.get("format") if req.query_string else None
-    if requested:
+    if requested is not None:  # "?format=" is not a format either: the document lists three
         name = requested.lower()
         if name not in FORMATS:
             raise DomainError("unknown_format", f"Okänt format {name!r}. Välj json, csv eller xlsx.")

@@ -70,18 +70,22 @@ class ReorderSchema(Schema):
 def _known_supplier(value: str) -> None:
     from ..suppliers import profiles
 
-    if value.strip().lower() not in profiles():
+    if value.strip() and value.strip().lower() not in profiles():
         # the value is not echoed: it is the caller's free text
         raise ValidationError(f"Okänd leverantör. Kända leverantörer: {', '.join(sorted(profiles()))}.")
 
 
 class DeliveryReportQuerySchema(Schema):
-    supplier = fields.String(validate=_known_supplier, metadata={"description": "supplier code, e.g. medi"})
+    supplier = fields.String(
+        validate=_known_supplier,
+        metadata={"description": "supplier code, e.g. medi; empty (a form's empty choice) means every supplier"},
+    )
 
     @post_load
     def _normalise(self, data, **_kwargs):
-        if data.get("supplier"):
-            data["supplier"] = data["supplier"].strip().lower()
+        supplier = (data.pop("supplier", None) or "").strip().lower()
+        if supplier:
+            data["supplier"] = supplier
         return data
 
 

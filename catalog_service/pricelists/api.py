@@ -24,8 +24,7 @@ from .schemas import (
     ImportSummarySchema,
     RowsPageSchema,
     RowsQuerySchema,
-    UploadFileSchema,
-    UploadFormSchema,
+    UploadSchema,
 )
 from .service import get_import, import_price_list, list_imports, summarise
 from .verdicts import Verdict
@@ -43,8 +42,7 @@ class PriceLists(MethodView):
         return list_imports(db.session, supplier=query.get("supplier"), limit=query["limit"])
 
     @require_roles("pricelists.upload")
-    @blp.arguments(UploadFileSchema, location="files")
-    @blp.arguments(UploadFormSchema, location="form")
+    @blp.arguments(UploadSchema, location="multipart")
     @blp.response(201, ImportSummarySchema, description="A small file, imported in the request: its summary.")
     @blp.alt_response(
         202,
@@ -55,9 +53,9 @@ class PriceLists(MethodView):
         headers={"Location": {"description": "the job's URL", "schema": {"type": "string"}}},
         success=True,
     )
-    def post(self, files, form):
+    def post(self, form):
         """Import a supplier's price list as a new draft (multipart: file, supplier)."""
-        upload = files["file"]
+        upload = form["file"]
         with tempfile.TemporaryDirectory(prefix="catalog-upload-") as folder:
             path = Path(folder) / "upload.xlsx"
             upload.save(path)

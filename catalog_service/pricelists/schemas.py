@@ -70,6 +70,10 @@ class UploadFormSchema(Schema):
     dry_run = fields.Boolean(load_default=False)
 
 
+class UploadSchema(UploadFileSchema, UploadFormSchema):
+    """The whole upload, one multipart/form-data body (location "multipart", extensions.py)."""
+
+
 class ImportListQuerySchema(Schema):
     supplier = fields.String(metadata={"description": "supplier code"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
