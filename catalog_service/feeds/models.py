@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from ..assortment.models import AssortmentVersion
 from ..extensions import db
 from ..models import UTCDateTime, utcnow
+
+if TYPE_CHECKING:  # a version's documents: the mapper resolves the class by name, so no import cycle at load
+    from ..assortment.models import AssortmentVersion
 
 
 class FeedFetch(db.Model):

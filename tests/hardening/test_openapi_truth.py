@@ -15,7 +15,7 @@ import pytest
 
 from catalog_service.limits import MAX_URL_BYTES
 from tests.conftest import bearer_client, make_token
-from tests.feeds.conftest import assert_error
+from tests.helpers import assert_error
 
 
 @pytest.fixture

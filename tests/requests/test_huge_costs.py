@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from catalog_service.requests.models import RequestStatus
-from tests.feeds.conftest import assert_error
+from tests.helpers import assert_error
 from tests.requests.conftest import APPROVAL, act, reach, stored
 
 HUGE = ["21474837", "1e17", "1e25", "92233720368547758.08", "1e26", "1e400", "10000000"]
