@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import Blueprint, current_app, render_template, request, send_file, url_for
 
+from ..config import lead_times
 from ..extensions import db
 from ..privacy.guard import check_structured
 from ..suppliers import profiles
@@ -136,9 +137,8 @@ def delivery():
     if supplier and supplier not in suppliers:
         errors.append("Okänd leverantör. Rapporten visar alla leverantörer.")  # the value is not echoed
         supplier = ""
-    config = current_app.config
-    standard_days = int(config.get("LEAD_TIME_STANDARD_DAYS", 5))
-    made_to_measure_days = int(config.get("LEAD_TIME_MADE_TO_MEASURE_DAYS", 10))
+    times = lead_times(current_app.config)
+    standard_days, made_to_measure_days = times.standard, times.made_to_measure
     today = swedish_today()
     rows = delivery_report(
         db.session,
