@@ -19,7 +19,15 @@ from .models import COMMENT_MAX, DESCRIPTION_MAX, MODEL_MAX, SPECIFICATION_MAX, 
 from .queries import get_request_for, list_requests, lookup, lookup_number, overdue_days, request_view, work_order_view
 from .schemas import RequestQuerySchema
 from .service import SUBMIT_FIELDS, perform, submit_request
-from .workflow import ACTION_LABELS, EVENT_LABELS, OPEN_STATUSES, REASON_LABELS, STATUS_LABELS, URGENCY_LABELS
+from .workflow import (
+    ACTION_LABELS,
+    BUTTON_LABELS,
+    EVENT_LABELS,
+    OPEN_STATUSES,
+    REASON_LABELS,
+    STATUS_LABELS,
+    URGENCY_LABELS,
+)
 from .workorders import get_work_order, perform_work_order
 
 bp = Blueprint("request_pages", __name__, template_folder="templates")
@@ -37,6 +45,7 @@ def _labels():
     return {
         "status_labels": STATUS_LABELS,
         "action_labels": ACTION_LABELS,
+        "button_labels": BUTTON_LABELS,
         "event_labels": EVENT_LABELS,
         "reason_labels": REASON_LABELS,
         "urgency_labels": URGENCY_LABELS,

@@ -117,6 +117,7 @@ def test_approval_in_the_form_makes_the_work_order_and_its_page_has_the_steps(ap
         page = people.hanna.get(f"/work-orders/{order}").get_data(as_text=True)
         assert "4500.50 kr" in page and "VGR-9000" in page and "10 arbetsdagar" in page
         assert assert_post_forms_carry_csrf(page) == 1 and 'value="order"' in page
+        assert '<button type="submit">Beställ</button>' in page and "Beställa" not in page  # imperative
         assert people.hanna.post(f"/work-orders/{order}/actions", data={"action": "order"}).status_code == 303
         page = people.hanna.get(f"/work-orders/{order}").get_data(as_text=True)
     assert "beställd" in page and "2026-05-19" in page and 'value="receive"' in page
@@ -181,6 +182,13 @@ def test_personal_data_typed_in_the_lookup_never_reaches_a_url_or_the_log(app, p
     seen = urls_and_log_lines(response, caplog)
     assert typed not in seen and "Svensson" not in seen
     assert '"path": "/requests/lookup"' in seen  # the access log saw the request, only its path
+
+
+def test_the_queue_counts_in_good_swedish(app, people):
+    submit(people.lisa)
+    assert "<p>1 ärende.</p>" in people.hanna.get("/requests").get_data(as_text=True)
+    submit(people.olof, kundordernummer="KO-2600002")
+    assert "<p>2 ärenden.</p>" in people.hanna.get("/requests").get_data(as_text=True)
 
 
 def test_the_candidates_page_shows_the_report(app, people):
