@@ -145,3 +145,20 @@ class Worker(threading.Thread):
         if self.error is not None:
             raise self.error
         return self.result
+
+
+# --- what leaves the page ---------------------------------------------------------------------------
+
+
+def urls_and_log_lines(response, caplog) -> str:
+    """Every URL a browser would have shown or sent for ``response`` (followed with ``follow_redirects=True``:
+    each request's path and query, each Location header) and every captured log line, as one text to search.
+    """
+    from catalog_service.logs import JsonLines
+
+    seen = []
+    for step in [*response.history, response]:
+        seen.append(step.request.full_path)
+        seen.append(step.headers.get("Location", ""))
+    seen.extend(JsonLines().format(record) for record in caplog.records)
+    return "\n".join(seen)

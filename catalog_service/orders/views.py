@@ -6,7 +6,7 @@ import io
 import unicodedata
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
 
 from ..config import lead_times
 from ..extensions import db
@@ -37,6 +37,18 @@ def orders():
     return _orders_page(search, errors=errors)
 
 
+@bp.post("/orders")
+@page_roles("orders.read")
+def search_orders():
+    """The search form is POSTed so that free text (perhaps a personal identity number typed in the wrong
+    field) never reaches a URL, the browser history or a proxy's log; only validated values are redirected to.
+    """
+    search, errors = _order_search(request.form)
+    if errors:  # re-rendered here, never redirected: the refused value stays out of every URL
+        return _orders_page(search, errors=errors)
+    return redirect(url_for("order_pages.orders", **_search_args(search)), code=303)
+
+
 @bp.post("/orders/<kundordernummer>/labels")
 @page_roles("orders.labels")
 def order_labels_pdf(kundordernummer: str):
@@ -45,7 +57,7 @@ def order_labels_pdf(kundordernummer: str):
     from ..orders.labels import order_labels
 
     number = unicodedata.normalize("NFKC", kundordernummer).strip()
-    if check_structured("kundordernummer", number):
+    if _not_an_order_number(number):
         return _orders_page(_empty_search(), errors=["Ordern finns inte i historiken."], status=404)
     try:
         pdf = order_labels(db.session, number, batch_number=request.form.get("batch_number", ""))
@@ -57,6 +69,12 @@ def order_labels_pdf(kundordernummer: str):
     return send_file(
         io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=f"etiketter-{number}.pdf"
     )
+
+
+def _not_an_order_number(number: str) -> str | None:
+    """The privacy guard's error kind for a customer order number not in the configured form, else None."""
+    pattern = current_app.config.get("KUNDORDERNUMMER_PATTERN")
+    return check_structured("kundordernummer", number, **({"pattern": pattern} if pattern else {}))
 
 
 def _empty_search() -> dict:
@@ -71,7 +89,7 @@ def _order_search(args) -> tuple[dict, list[str]]:
     query, refused = load_query(ORDER_QUERY, args)
     search, errors = _empty_search(), []
     number = unicodedata.normalize("NFKC", query.get("kundordernummer", "")).strip()
-    if number and check_structured("kundordernummer", number):
+    if number and _not_an_order_number(number):
         errors.append(NOT_AN_ORDER_NUMBER)
     else:
         search["kundordernummer"] = number

@@ -7,6 +7,8 @@ when that age passes REQUEST_OVERDUE_WORKING_DAYS (default 5).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -29,6 +31,7 @@ from .workflow import OPEN_STATUSES, QUEUE_ROLES, READ_ROLES, has_any, require_a
 from .workorders import allowed_work_order_actions, expected_dates
 
 DEFAULT_OVERDUE_WORKING_DAYS = 5
+_REQUEST_NUMBER = re.compile(r"KONS-\d{4}-\d{6}")
 
 
 def overdue_days() -> int:
@@ -133,6 +136,16 @@ def lookup(session: Session, text: str, *, roles: Iterable[str]) -> list[Consult
             .order_by(ConsultationRequest.submitted_at.desc(), ConsultationRequest.id.desc())
         )
     )
+
+
+def lookup_number(text: str) -> str | None:
+    """The typed text as a request number (``KONS-2026-000123``, upper case) or a valid customer order number;
+    None for anything else. Only what this returns may be put in a URL.
+    """
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if _REQUEST_NUMBER.fullmatch(text.upper()):
+        return text.upper()
+    return None if check_structured("kundordernummer", text, **_pattern()) else text
 
 
 def _pattern() -> dict:

@@ -16,15 +16,27 @@ from ..web.access import current_user, page_roles
 from ..web.queries import load_query
 from .candidates import DEFAULT_MIN_COUNT, DEFAULT_MONTHS, assortment_candidates
 from .models import COMMENT_MAX, DESCRIPTION_MAX, MODEL_MAX, SPECIFICATION_MAX, RequestStatus
-from .queries import get_request_for, list_requests, lookup, overdue_days, request_view, work_order_view
+from .queries import get_request_for, list_requests, lookup, lookup_number, overdue_days, request_view, work_order_view
 from .schemas import RequestQuerySchema
 from .service import SUBMIT_FIELDS, perform, submit_request
-from .workflow import ACTION_LABELS, EVENT_LABELS, OPEN_STATUSES, REASON_LABELS, STATUS_LABELS, URGENCY_LABELS
+from .workflow import (
+    ACTION_LABELS,
+    BUTTON_LABELS,
+    EVENT_LABELS,
+    OPEN_STATUSES,
+    REASON_LABELS,
+    STATUS_LABELS,
+    URGENCY_LABELS,
+)
 from .workorders import get_work_order, perform_work_order
 
 bp = Blueprint("request_pages", __name__, template_folder="templates")
 PER_PAGE = 50
 QUEUE_QUERY = RequestQuerySchema(exclude=("kundordernummer", "per_page"))
+NOT_A_LOOKUP_NUMBER = (
+    "Sök på ett ärendenummer (som KONS-2026-000123) eller ett kundordernummer (som KO-2600001). "
+    "Skriv aldrig namn eller andra personuppgifter."
+)
 APPROVE_FIELDS = ("cost_estimate_sek", "cost_unit_code", "supplier", "article_number", "specification")
 
 
@@ -33,6 +45,7 @@ def _labels():
     return {
         "status_labels": STATUS_LABELS,
         "action_labels": ACTION_LABELS,
+        "button_labels": BUTTON_LABELS,
         "event_labels": EVENT_LABELS,
         "reason_labels": REASON_LABELS,
         "urgency_labels": URGENCY_LABELS,
@@ -116,7 +129,19 @@ def lookup_page():
         found = lookup(db.session, text, roles=roles) if text else None
     except DomainError as error:
         return _message(error)
-    return render_template("requests/lookup.html", found=found, searched=bool(text))
+    return render_template("requests/lookup.html", found=found, searched=bool(text), error=None)
+
+
+@bp.post("/requests/lookup")
+@page_roles("requests.read")
+def lookup_search():
+    """The lookup form is POSTed: only a request number or a valid customer order number is redirected to, so
+    anything else typed (a name, a personal identity number) never reaches a URL or the access log.
+    """
+    number = lookup_number(request.form.get("q", ""))
+    if number is None:  # re-rendered, never redirected; the typed text is not echoed
+        return render_template("requests/lookup.html", found=None, searched=False, error=NOT_A_LOOKUP_NUMBER), 422
+    return redirect(url_for("request_pages.lookup_page", q=number), code=303)
 
 
 @bp.get("/requests")

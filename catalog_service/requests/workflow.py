@@ -154,6 +154,12 @@ ACTION_LABELS = {
     "deliver": "registrera leverans",
 }
 
+# A button says what it does in the imperative ("Beställ", not "Beställa"); the other labels' infinitives
+# already have that form. ACTION_LABELS stay infinitives: they complete "Det går inte att …".
+BUTTON_LABELS = {action: label[:1].upper() + label[1:] for action, label in ACTION_LABELS.items()} | {
+    "order": "Beställ"
+}
+
 # The timeline says what was done, in the past tense.
 EVENT_LABELS = {
     "submit": "skickade in",

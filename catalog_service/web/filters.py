@@ -8,6 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     app.add_template_filter(local_time)
     app.add_template_filter(sek)
+    app.add_template_filter(plural)
 
 
 def local_time(moment) -> str:
@@ -22,3 +23,11 @@ def sek(ore: int | None) -> str:
     if ore is None:
         return "–"
     return f"{ore // 100:,}".replace(",", "\u00a0") + f",{ore % 100:02d}\u00a0kr"
+
+
+def plural(count, singular: str, plural_form: str) -> str:
+    """The noun for ``count`` things: ``{{ n }} {{ n|plural("ärende", "ärenden") }}`` → "1 ärende", "2 ärenden".
+
+    Swedish has one singular (exactly one) and one plural (zero and more than one); no library is needed for that.
+    """
+    return singular if count in (1, -1) else plural_form

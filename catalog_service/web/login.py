@@ -8,6 +8,7 @@ from ..audit.service import record
 from ..auth.ratelimit import check_login_allowed, count_failed_login
 from ..auth.service import verify_password
 from ..extensions import db
+from ..privacy.guard import find_personal_data
 from ..transactions import keep_refusal
 from .access import current_user, log_in, log_out, safe_next
 
@@ -39,7 +40,10 @@ def login():
         record(db.session, actor="anonym", action="user.login_failed", object_type="user")
         keep_refusal()  # answered 401, and the failed attempt stays in the audit log
         error = "Fel användarnamn eller lösenord."
-        return render_template("login.html", next=target, error=error), 401
+        # The name stays in the form so a mistyped password costs one field, not two; a name that looks
+        # like personal data (a personal identity number typed in the wrong field) is not shown again.
+        kept = "" if find_personal_data(name) else name.strip()
+        return render_template("login.html", next=target, error=error, name=kept), 401
     log_in(user)
     record(db.session, actor=user.name, action="user.login", object_type="user", object_id=user.id)
     return redirect(target)

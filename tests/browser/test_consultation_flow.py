@@ -57,7 +57,7 @@ def test_prescriber_to_work_order_received_at_hmc(app, live_server, new_page, sa
     expect(page.locator("ol.timeline")).to_contain_text("registrerade kostnadsgodkännandet")
     page.get_by_role("link", name=re.compile(r"AO-\d{4}-000001")).click()
     expect(page.get_by_role("heading", name=re.compile(r"Arbetsorder AO-"))).to_be_visible()
-    step(page, "Beställa")
+    step(page, "Beställ")
     step(page, "Registrera ankomst till HMC")
     expect(page.get_by_text("ankommen till HMC").first).to_be_visible()
     shoot(page, "consultation-05-work-order-received")

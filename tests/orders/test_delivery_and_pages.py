@@ -15,6 +15,7 @@ from catalog_service.orders.delivery import delivery_report
 from catalog_service.orders.leadtime import add_working_days
 from tests.conftest import bearer_client, csrf_from, make_token, page_client
 from tests.factories import assortments as factory
+from tests.helpers import urls_and_log_lines
 from tests.orders.test_history import export
 
 TODAY = date(2026, 6, 15)  # a Monday
@@ -222,6 +223,45 @@ def test_orders_page_refuses_personal_data_without_echoing_it(app, client, deliv
         assert value not in page and "Storgatan" not in page
     bad_date = client.get("/orders?from=igår")
     assert bad_date.status_code == 422 and "ÅÅÅÅ-MM-DD" in bad_date.get_data(as_text=True)
+
+
+def search(client, **fields):
+    """The search form as a browser sends it: POSTed with the CSRF token, redirects followed."""
+    token = csrf_from(client.get("/orders").text)
+    return client.post("/orders", data={**fields, "csrf_token": token}, follow_redirects=True)
+
+
+def test_the_search_form_is_posted_and_ends_on_a_url_with_only_the_number(app, client, deliveries, caplog):
+    page = client.get("/orders").get_data(as_text=True)
+    assert 'method="post" action="/orders"' in page and 'method="get"' not in page
+    with caplog.at_level(logging.INFO):
+        response = search(client, kundordernummer=" KO-2600104 ", **{"from": "", "to": ""})
+    assert response.status_code == 200 and "Order KO-2600104" in response.get_data(as_text=True)
+    (redirect,) = response.history
+    assert redirect.status_code == 303 and redirect.headers["Location"] == "/orders?kundordernummer=KO-2600104"
+    assert response.request.full_path == "/orders?kundordernummer=KO-2600104"
+
+    by_dates = search(client, kundordernummer="", **{"from": "2026-05-01", "to": "2026-05-31"})
+    assert by_dates.request.full_path == "/orders?from=2026-05-01&to=2026-05-31"
+    assert "9 ordrar" in by_dates.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("typed", ["19121212-1212", "191212121212", PERSONAL])
+def test_personal_data_typed_in_the_search_never_reaches_a_url_or_the_log(app, client, deliveries, caplog, typed):
+    with caplog.at_level(logging.DEBUG):
+        response = search(client, kundordernummer=typed, **{"from": "2026-05-01", "to": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and not response.history  # re-rendered, not redirected
+    assert "Kundordernumret har fel form" in page and "Order KO-" not in page
+    assert typed not in page and "Storgatan" not in page
+    seen = urls_and_log_lines(response, caplog)
+    assert typed not in seen and "Storgatan" not in seen
+    assert '"path": "/orders"' in seen  # the access log saw the request, only its path
+
+
+def test_the_search_form_needs_its_csrf_token(app, client, deliveries):
+    response = client.post("/orders", data={"kundordernummer": "KO-2600104"})
+    assert response.status_code == 400 and "Order KO-2600104" not in response.get_data(as_text=True)
 
 
 def test_label_button_returns_the_pdf(app, client, deliveries):

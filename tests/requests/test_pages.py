@@ -5,13 +5,16 @@ The clients are people logged in to the pages.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, datetime
 
+import pytest
 import time_machine
 
 from catalog_service.requests.models import RequestStatus
-from tests.conftest import page_client
+from tests.conftest import csrf_from, page_client
+from tests.helpers import urls_and_log_lines
 from tests.requests.conftest import IN_ASSORTMENT, payload, reach, stored, submit
 
 POST_FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", re.DOTALL)
@@ -114,6 +117,7 @@ def test_approval_in_the_form_makes_the_work_order_and_its_page_has_the_steps(ap
         page = people.hanna.get(f"/work-orders/{order}").get_data(as_text=True)
         assert "4500.50 kr" in page and "VGR-9000" in page and "10 arbetsdagar" in page
         assert assert_post_forms_carry_csrf(page) == 1 and 'value="order"' in page
+        assert '<button type="submit">Beställ</button>' in page and "Beställa" not in page  # imperative
         assert people.hanna.post(f"/work-orders/{order}/actions", data={"action": "order"}).status_code == 303
         page = people.hanna.get(f"/work-orders/{order}").get_data(as_text=True)
     assert "beställd" in page and "2026-05-19" in page and 'value="receive"' in page
@@ -146,6 +150,45 @@ def test_the_lookup_finds_by_request_number_and_by_customer_order_number(app, pe
     assert first in by_order and second not in by_order
     nothing = people.lisa.get("/requests/lookup?q=Sven+Svensson").get_data(as_text=True)
     assert "Inga ärenden hittades" in nothing and "Svensson" not in nothing
+
+
+def look_up(client, typed: str):
+    """The lookup form as a browser sends it: POSTed with the CSRF token, redirects followed."""
+    token = csrf_from(client.get("/requests/lookup").text)
+    return client.post("/requests/lookup", data={"q": typed, "csrf_token": token}, follow_redirects=True)
+
+
+def test_the_lookup_form_is_posted_and_ends_on_a_url_with_only_the_number(app, people):
+    first = submit(people.lisa).get_json()["number"]
+    page = people.lisa.get("/requests/lookup").get_data(as_text=True)
+    assert 'method="post" action="/requests/lookup"' in page and 'method="get"' not in page
+    by_order = look_up(people.lisa, " KO-2600001 ")
+    (redirect,) = by_order.history
+    assert redirect.status_code == 303 and redirect.headers["Location"] == "/requests/lookup?q=KO-2600001"
+    assert by_order.request.full_path == "/requests/lookup?q=KO-2600001" and first in by_order.get_data(as_text=True)
+    by_number = look_up(people.lisa, first.lower())
+    assert by_number.request.full_path == f"/requests/lookup?q={first}" and first in by_number.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("typed", ["19121212-1212", "191212121212", "Sven Svensson", "KONS-19121212-1212"])
+def test_personal_data_typed_in_the_lookup_never_reaches_a_url_or_the_log(app, people, caplog, typed):
+    number = submit(people.lisa).get_json()["number"]
+    with caplog.at_level(logging.DEBUG):
+        response = look_up(people.lisa, typed)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and not response.history  # re-rendered, not redirected
+    assert "Sök på ett ärendenummer" in page and number not in page  # no search was made
+    assert typed not in page and "Svensson" not in page
+    seen = urls_and_log_lines(response, caplog)
+    assert typed not in seen and "Svensson" not in seen
+    assert '"path": "/requests/lookup"' in seen  # the access log saw the request, only its path
+
+
+def test_the_queue_counts_in_good_swedish(app, people):
+    submit(people.lisa)
+    assert "<p>1 ärende.</p>" in people.hanna.get("/requests").get_data(as_text=True)
+    submit(people.olof, kundordernummer="KO-2600002")
+    assert "<p>2 ärenden.</p>" in people.hanna.get("/requests").get_data(as_text=True)
 
 
 def test_the_candidates_page_shows_the_report(app, people):

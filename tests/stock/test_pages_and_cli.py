@@ -45,6 +45,15 @@ def test_bad_period_on_the_page_says_why_in_swedish(app, example, hmc_client):
     assert "<svg" in page  # the default period is shown meanwhile
 
 
+def test_the_period_form_sends_only_dates_and_a_number_in_its_url(app, example, hmc_client):
+    page = hmc_client.get("/stock?from=2026-08-03&to=2026-08-30&service_level=0,9").get_data(as_text=True)
+    form = page.split('<form method="get"')[1].split("</form>")[0]
+    assert '<input type="date" name="from" value="2026-08-03">' in form
+    assert '<input type="date" name="to" value="2026-08-30">' in form
+    assert 'type="number" name="service_level"' in form and 'value="0.9"' in form
+    assert form.count("<input") == 3  # no free-text field travels in the URL
+
+
 def test_posting_the_form_records_a_decision_and_shows_it(app, example, hmc_client):
     form = {"csrf_token": "", "supplier": "medi", "article_number": B, "stock": "ja", "rationale": "Jämn efterfrågan."}
     response = hmc_client.post("/stock/decisions", data={**form, "back": "stock"})

@@ -127,6 +127,25 @@ def test_wrong_password_is_refused_without_saying_which_part_was_wrong(app, clie
     assert len(failed) == 2 and all("ingen-sådan" not in str(entry.details) for entry in failed)
 
 
+def test_a_failed_login_keeps_the_typed_name_but_never_the_password(app, client):
+    make_person(app, "upphandlare1", ("upphandlare",))
+    response = login(client, "upphandlare1", "hemligt-fel")
+    assert response.status_code == 401
+    assert 'name="name" value="upphandlare1"' in response.text and "hemligt-fel" not in response.text
+    password_field = response.text.split('name="password"')[1].split(">")[0]
+    assert "autofocus" in password_field  # the person goes on typing the password
+
+    empty = client.get("/login").text
+    assert 'name="name" value=""' in empty
+
+
+@pytest.mark.parametrize("typed", ["19121212-1212", "anna.andersson@example.com", '"><script>x()</script>'])
+def test_a_failed_login_shows_no_personal_data_or_markup_typed_as_the_name(app, client, typed):
+    response = login(client, typed, "fel")
+    assert response.status_code == 401 and "Fel användarnamn eller lösenord." in response.text
+    assert typed not in response.text and "<script>x()" not in response.text
+
+
 def test_login_attempts_are_rate_limited(app, client):
     make_person(app, "upphandlare1", ("upphandlare",))
     statuses = [login(client, "upphandlare1", f"gissning-{n}").status_code for n in range(6)]

@@ -9,12 +9,18 @@
   var retry = document.getElementById("job-retry");
   var rows = new Intl.NumberFormat("sv-SE");
 
+  // "1 av 1 rad", "2 av 2 rader": the noun follows the expected count, as in the page's own text.
+  function counted(state) {
+    return rows.format(state.rows_done) + " av " + rows.format(state.rows_expected) +
+      (state.rows_expected === 1 ? " rad" : " rader");
+  }
+
   function show(state) {
     bar.value = state.percent;
     bar.textContent = state.percent + " %";
     if (state.status === "done") {
       bar.value = 100;
-      text.textContent = rows.format(state.rows_done) + " av " + rows.format(state.rows_expected) + " rader (100 %). Klart.";
+      text.textContent = counted(state) + " (100 %). Klart.";
       window.setTimeout(function () { window.location.assign(state.result_url); }, 1000);
       return false;
     }
@@ -26,7 +32,7 @@
       return false;
     }
     text.textContent = state.rows_expected
-      ? rows.format(state.rows_done) + " av " + rows.format(state.rows_expected) + " rader (" + state.percent + " %)"
+      ? counted(state) + " (" + state.percent + " %)"
       : "Läser filen …";
     return true;
   }
