@@ -31,11 +31,25 @@ HARD_MAX_PRICE_SEK = Decimal(10**15)
 _REFUSED_FORMAT_CHARACTERS = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
 # Every other format character (Unicode category Cf: zero-width space and joiners, word joiner, BOM,
 # soft hyphen …) is invisible in Excel, so "Svart" with a zero-width space must still be "Svart".
-_FORMAT_CHARACTERS = {
-    code: None
+
+
+def _character_class(codes) -> re.Pattern:
+    """A regex class of code points written as ranges: a long list of single characters searches ten times slower."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges) + "]")
+
+
+# A regex, not a str.translate table: a search that finds nothing costs a fraction of a translate.
+_FORMAT_CHARACTERS = _character_class(
+    code
     for code in range(0x110000)
     if code not in _REFUSED_FORMAT_CHARACTERS and unicodedata.category(chr(code)) == "Cf"
-}
+)
 
 
 class ValueProblem(ValueError):
@@ -60,7 +74,7 @@ def clean_text(value: str) -> str:
     """
     if value.isascii():  # the common case: nothing to remove, already NFC
         return value.strip()
-    return unicodedata.normalize("NFC", value.translate(_FORMAT_CHARACTERS)).strip()
+    return unicodedata.normalize("NFC", _FORMAT_CHARACTERS.sub("", value)).strip()
 
 
 def text(value) -> str | None:
