@@ -259,7 +259,7 @@ def _is_complete(fields) -> bool:
 
 
 def _layout(sheet_name, number, row, fields, height) -> SheetLayout:
-    columns = {f: str(row[i]).strip() for f, i in fields.items()}
+    columns = {f: values.clean_text(str(row[i])) for f, i in fields.items()}
     return SheetLayout(sheet_name, number, columns, dict(fields), height)
 
 
@@ -286,7 +286,7 @@ def _missing_columns(sheet_name, number, row, profile) -> ImportFileError:
         missing.append("colour")
     tried = {f: list(profile.header_names(f)) for f in missing}
     tried_text = "; ".join(f"{FIELD_LABELS[f]}: {', '.join(n)}" for f, n in tried.items())
-    found = [str(c).strip() for c in row if not values.is_empty(c)]
+    found = [values.clean_text(str(c)) for c in row if not values.is_empty(c)]
     return unreadable(
         f"Flik {sheet_name!r} rad {number}: obligatorisk kolumn saknas "
         f"({', '.join(FIELD_LABELS[f] for f in missing)}). Rubriker i filen: {', '.join(found)}. "
@@ -420,11 +420,12 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
     classes = state.class_cache
     seen = state.seen
     fast_price_limit = state.max_price_ore / 100  # above it, the full parser gives the reason
+    clean = values.clean_text
 
     def parse(row, number) -> tuple:
         width = len(row)
         picked = pick_texts(row) if widest < width else _pick_padded(row, positions)
-        cleaned = [(raw.strip() or None) if raw.__class__ is str else values.text(raw) for raw in picked]
+        cleaned = [(clean(raw) or None) if raw.__class__ is str else values.text(raw) for raw in picked]
         if all_present:
             texts = cleaned
         else:
@@ -433,7 +434,7 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
                 texts[slot] = value
         model, colour, code = texts[T_MODEL], texts[T_COLOUR], texts[T_COLOUR_CODE]
         raw_article = row[i_article] if i_article < width else ""
-        article = (raw_article.strip() or None) if raw_article.__class__ is str else values.text(raw_article)
+        article = (clean(raw_article) or None) if raw_article.__class__ is str else values.text(raw_article)
         if article is not None and article.endswith(".0"):
             article = values.article_number(article)
         raw_class = row[i_class] if i_class < width else ""

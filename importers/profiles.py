@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .values import clean_text
+
 BUNDLED_DIR = Path(__file__).parent / "suppliers"
 
 REQUIRED_FIELDS = ("article_number", "model", "compression_class", "price")
@@ -88,7 +90,7 @@ def header_key(name) -> str:
     """Loose comparison form of a header: case, accents on a/o kept, punctuation dropped."""
     if not isinstance(name, str):
         return ""
-    folded = unicodedata.normalize("NFKC", name).casefold()
+    folded = unicodedata.normalize("NFKC", clean_text(name)).casefold()
     return re.sub(r"[^0-9a-zåäöüßéá]+", "", folded)
 
 

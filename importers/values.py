@@ -26,6 +26,30 @@ ONE_ORE = Decimal("0.01")
 # inside the price columns (BIGINT öre) and Decimal's default 28-digit precision.
 MAX_PRICE_SEK = Decimal(1_000_000)
 HARD_MAX_PRICE_SEK = Decimal(10**15)
+# Bidirectional overrides and isolates are format characters too, but they make text display other than
+# it reads: the price-list reader refuses them (importers.pricelist.CONTROL_CHARACTERS), so they stay in.
+_REFUSED_FORMAT_CHARACTERS = frozenset(range(0x202A, 0x202F)) | frozenset(range(0x2066, 0x206A))
+# Every other format character (Unicode category Cf: zero-width space and joiners, word joiner, BOM,
+# soft hyphen …) is invisible in Excel, so "Svart" with a zero-width space must still be "Svart".
+
+
+def _character_class(codes) -> re.Pattern:
+    """A regex class of code points written as ranges: a long list of single characters searches ten times slower."""
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges) + "]")
+
+
+# A regex, not a str.translate table: a search that finds nothing costs a fraction of a translate.
+_FORMAT_CHARACTERS = _character_class(
+    code
+    for code in range(0x110000)
+    if code not in _REFUSED_FORMAT_CHARACTERS and unicodedata.category(chr(code)) == "Cf"
+)
 
 
 class ValueProblem(ValueError):
@@ -38,16 +62,27 @@ class PriceTooHigh(ValueProblem):
 
 def is_empty(value) -> bool:
     """True for None, '' and text made only of whitespace."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not clean_text(value))
+
+
+def clean_text(value: str) -> str:
+    """The one cleaning of text from outside: format characters removed, NFC, trimmed.
+
+    Every text cell, header and contract value passes here before it is compared
+    or stored, so a value that differs only by invisible characters or by
+    composed/decomposed accents (``Hudfa\u0308rg``) is the same value.
+    """
+    if value.isascii():  # the common case: nothing to remove, already NFC
+        return value.strip()
+    return unicodedata.normalize("NFC", _FORMAT_CHARACTERS.sub("", value)).strip()
 
 
 def text(value) -> str | None:
-    """Plain trimmed text of a cell, or None when empty. Whole floats lose '.0'."""
+    """Plain cleaned text of a cell (see clean_text), or None when empty. Whole floats lose '.0'."""
     if value is None:
         return None
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return clean_text(value) or None
     if isinstance(value, float):
         return _float_text(value)
     if isinstance(value, datetime):

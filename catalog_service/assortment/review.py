@@ -13,6 +13,7 @@ from ..contracts.models import Contract, ProcuredModel
 from ..feeds.items import as_feed_item, sek_text
 from ..pricelists.models import PriceListImport, PriceListRow
 from ..pricelists.verdicts import Verdict
+from ..privacy.structured import check_structured
 from ..stock.flags import stock_article_numbers
 from .items import diff_items, draft_items, version_items
 from .versions import current_version
@@ -33,6 +34,7 @@ def review_draft(session: Session, draft: PriceListImport) -> dict:
         "diff": diff_items(old, new),
         "reconciliation": reconciliation(session, draft),
         "layout_warnings": layout_warnings(session, draft),
+        "invalid_gtins": invalid_gtins(session, draft),
     }
 
 
@@ -117,6 +119,33 @@ def _priced_above(session: Session, draft: PriceListImport) -> list[dict]:
                 }
             )
     return above
+
+
+def invalid_gtins(session: Session, draft: PriceListImport) -> list[dict]:
+    """Rows whose GTIN has a wrong GS1 check digit or is not 8, 12, 13 or 14 digits ("GTIN med fel kontrollsiffra").
+
+    Only a notice: the row's verdict stands, since the article number, not the GTIN, identifies an item.
+    Rows of unprocured models keep no GTIN (see PriceListRow), so they are not listed.
+    """
+    rows = session.execute(
+        select(PriceListRow.sheet, PriceListRow.row_number, PriceListRow.article_number, PriceListRow.gtin)
+        .where(PriceListRow.import_id == draft.id, PriceListRow.gtin.is_not(None))
+        .order_by(PriceListRow.id)
+    ).all()
+    found = []
+    for row in rows:
+        kind = check_structured("gtin", row.gtin)
+        if kind is not None:
+            found.append(
+                {
+                    "sheet": row.sheet,
+                    "row": row.row_number,
+                    "article_number": row.article_number,
+                    "gtin": row.gtin,
+                    "reason": "check_digit" if kind == "invalid_gtin_check_digit" else "length",
+                }
+            )
+    return found
 
 
 def layout_warnings(session: Session, draft: PriceListImport) -> list[str]:

@@ -34,3 +34,4 @@ class ReviewSchema(Schema):
     diff = fields.Dict()
     reconciliation = fields.Dict()
     layout_warnings = fields.List(fields.String())
+    invalid_gtins = fields.List(fields.Dict(), metadata={"description": "GTIN med fel kontrollsiffra: sheet, row"})

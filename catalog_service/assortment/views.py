@@ -138,6 +138,7 @@ def _review_page(code: str, *, message: str | None = None, ask_removal: bool = F
             ("removed", diff["removed"]),
             ("changed", diff["changed"]),
             ("above", reconciliation["priced_above_contract"]),
+            ("gtin", found["invalid_gtins"]),
         )
     }
     page = render_template(

@@ -105,3 +105,5 @@ def _report_review(review: dict) -> None:
         click.echo(f"  {len(rec['priced_above_contract'])} artiklar har listpris över avtalspriset.", err=True)
     for warning in review["layout_warnings"]:
         click.echo(f"  Varning: {warning}", err=True)
+    for row in review["invalid_gtins"]:
+        click.echo(f"  GTIN med fel kontrollsiffra: flik {row['sheet']!r} rad {row['row']}: {row['gtin']}", err=True)

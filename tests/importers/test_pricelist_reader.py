@@ -399,3 +399,29 @@ def test_row_without_model_is_invalid_not_silently_unprocured(tmp_path):
 
     assert data[1].problem == ("missing_model", "Modell", "modell saknas")
     assert data[0].problem is None
+
+
+# --- invisible characters ----------------------------------------------------------------------
+
+
+def test_format_characters_are_removed_from_headers_and_cells_before_they_are_compared(tmp_path):
+    layout = ["\ufeff" + SMALL_LAYOUT[0], *SMALL_LAYOUT[1:-2], "Fär\u200bg", SMALL_LAYOUT[-1]]
+    rows = [
+        ["\u200bMD1", "", "Sol", "SOL1-AD", 1, "Knästrumpa", "I", "Kort", "\u200bSvart", 371.5],
+        ["MD2", "", "Sol", "SOL1\u2060-AD", 1, "Knästrumpa", "I", "Kort", "Svart\u200b", 371.5],
+        ["MD3", "", "Sol", "SOL1-AD", 1, "Knästrumpa", "I", "Kort", "Sv\u200bart", 371.5],
+        ["MD4", "", "Sol", "SOL1-AD", 1, "Knästrumpa", "I", "Kort", "Hudfa\u0308rg", 371.5],
+        ["MD1\u200b", "", "Sol", "SOL1-AD", 1, "Knästrumpa", "I", "Kort", "Svart", 371.5],
+    ]
+    path = price_list(tmp_path, layout, rows)
+
+    (found,), parsed, summary = read(path)
+
+    assert found.columns["article_number"] == "Art.nr"  # the header as stored, without the BOM
+    assert found.columns["colour"] == "Färg"
+    assert [r.article_number for r in parsed] == ["MD1", "MD2", "MD3", "MD4", "MD1"]
+    assert [r.model for r in parsed] == ["SOL1-AD"] * 5
+    assert [r.colour for r in parsed] == ["Svart", "Svart", "Svart", "Hudfärg", "Svart"]
+    # The same article number once with an invisible character is still a duplicate.
+    assert [r.problem and r.problem[0] for r in parsed] == [None, None, None, None, "duplicate_article_number"]
+    assert summary.colour_counts == {("Svart", None): 4, ("Hudfärg", None): 1}

@@ -235,3 +235,52 @@ def test_yes_no_false_and_empty_is_no(raw):
 def test_yes_no_refuses_other_text(raw):
     with pytest.raises(ValueProblem, match="Ja or Nej"):
         values.yes_no(raw)
+
+
+# --- invisible characters ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "\u200bSvart",
+        "Svart\u200b",
+        "Sv\u200bart",
+        "\ufeffSvart",
+        "Sv\u2060art",
+        "S\u200cv\u200dart",
+        " \u200b Svart \u200b ",
+    ],
+    ids=["zwsp-before", "zwsp-after", "zwsp-inside", "bom-start", "word-joiner", "zwnj-zwj", "mixed-with-spaces"],
+)
+def test_format_characters_are_removed_from_text(raw):
+    assert values.text(raw) == "Svart"
+    assert values.colour_key(raw) == values.colour_key("Svart")
+
+
+def test_decomposed_accents_are_stored_composed():
+    decomposed = "Hudfa\u0308rg"  # 'a' + combining diaeresis, as some Mac exports write it
+
+    assert decomposed != "Hudfärg"
+    assert values.text(decomposed) == "Hudfärg"
+    assert values.colour_key(decomposed) == values.colour_key("Hudfärg")
+    assert values.normalise_key(" Hudfa\u0308rg\u200b") == values.normalise_key("hudfärg")
+
+
+def test_only_format_characters_is_empty():
+    assert values.text("\u200b\ufeff") is None
+    assert values.is_empty("\u200b \u2060")
+
+
+def test_bidirectional_overrides_and_controls_are_kept_for_the_reader_to_refuse():
+    # Cleaning removes what is invisible and harmless; these make text read other than it shows,
+    # so the price-list reader refuses them with sheet, row and column (test_hostile_input).
+    assert values.text("Svart\u202e") == "Svart\u202e"
+    assert values.text("Sv\u2066art") == "Sv\u2066art"
+    assert values.text("Sv\x07art") == "Sv\x07art"
+
+
+def test_article_numbers_and_classes_are_cleaned():
+    assert values.article_number("\u200bMD1000001\u200b") == "MD1000001"
+    assert values.article_number("1234.0\u2060") == "1234"
+    assert values.compression_class("KKL\u200b 2") == 2
