@@ -45,9 +45,14 @@ def _character_class(codes) -> re.Pattern:
 
 
 # A regex, not a str.translate table: a search that finds nothing costs a fraction of a translate.
+# Format characters live in planes 0, 1 and 14 only (planes 2-13 hold ideographs or nothing, 15-16 are
+# private use); scanning those three instead of all 1.1 million code points takes every process that
+# reads text 0.1 s less to start (tests/importers/test_values.py checks the planes against a full scan).
+FORMAT_CHARACTER_PLANES = (range(0x0, 0x20000), range(0xE0000, 0xF0000))
 _FORMAT_CHARACTERS = _character_class(
     code
-    for code in range(0x110000)
+    for plane in FORMAT_CHARACTER_PLANES
+    for code in plane
     if code not in _REFUSED_FORMAT_CHARACTERS and unicodedata.category(chr(code)) == "Cf"
 )
 

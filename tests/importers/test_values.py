@@ -284,3 +284,13 @@ def test_article_numbers_and_classes_are_cleaned():
     assert values.article_number("\u200bMD1000001\u200b") == "MD1000001"
     assert values.article_number("1234.0\u2060") == "1234"
     assert values.compression_class("KKL\u200b 2") == 2
+
+
+def test_every_format_character_of_this_python_is_in_the_planes_scanned():
+    import unicodedata
+
+    from importers.values import FORMAT_CHARACTER_PLANES
+
+    everywhere = {code for code in range(0x110000) if unicodedata.category(chr(code)) == "Cf"}
+    scanned = {code for plane in FORMAT_CHARACTER_PLANES for code in plane if code in everywhere}
+    assert scanned == everywhere
