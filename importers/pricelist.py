@@ -1,4 +1,4 @@
-"""Turn a supplier price-list workbook into parsed rows, sheet by sheet.
+"""Turn a supplier price list (a workbook of any format, or CSV) into parsed rows, sheet by sheet.
 
 :func:`read_price_list` is a generator of messages, made to run in a child
 process (see :mod:`importers.isolation`): first a ``SheetLayout`` per sheet
@@ -23,8 +23,9 @@ from typing import NamedTuple
 
 from . import values
 from .errors import ImportFileError, unreadable
+from .formats import iter_file_sheets
 from .profiles import COLOUR_FIELDS, REQUIRED_FIELDS, SupplierProfile, header_key
-from .workbook import WorkbookLimits, column_letter, iter_sheets
+from .workbook import WorkbookLimits, column_letter
 
 BATCH_SIZE = 5000
 # Field names as people read them, in messages.
@@ -183,7 +184,7 @@ def read_price_list(
     state = _RowState(max_price_sek)
     found_header = False
     incomplete: ImportFileError | None = None
-    for sheet_name, height, rows in iter_sheets(path, max_rows):
+    for sheet_name, height, rows in iter_file_sheets(path, max_rows):
         layout = _find_header(sheet_name, height, rows, profile, others)
         if isinstance(layout, ImportFileError):
             incomplete = incomplete or layout

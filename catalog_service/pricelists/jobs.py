@@ -25,7 +25,7 @@ from flask import Flask
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from importers.workbook import check_workbook
+from importers.formats import check_file
 
 from ..audit.service import record
 from ..contracts.service import active_contract
@@ -98,7 +98,7 @@ def queue_upload(
     without an active contract. Flushes; the caller commits, then calls ``launch``. A file whose job
     row never commits is removed by the sweep (sweep.py).
     """
-    check_workbook(staged)
+    check_file(staged)
     active_contract(session)
     job = create_job(session, supplier=supplier, filename=filename, actor=actor)
     shutil.move(staged, upload_path(folder, job.id))  # a rename, unless the upload was staged on another file system

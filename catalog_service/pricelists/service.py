@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from importers.errors import ImportFileError
+from importers.formats import check_file
 from importers.isolation import ChildLimits, ChildReader
 from importers.pricelist import (
     COLOUR,
@@ -26,7 +27,7 @@ from importers.pricelist import (
     SheetLayout,
     read_price_list,
 )
-from importers.workbook import WorkbookLimits, check_workbook
+from importers.workbook import WorkbookLimits
 
 from ..audit.service import record
 from ..config import ReaderLimits
@@ -91,7 +92,7 @@ def import_price_list(
     limits = limits or ReaderLimits()
     profile = profile_for(supplier)
     max_rows = limits.max_rows
-    check_workbook(path, WorkbookLimits(max_rows=max_rows))
+    check_file(path, WorkbookLimits(max_rows=max_rows))
     lock_supplier_imports(session, profile.code)
     contract = active_contract(session)
     digest = sha256_of(path)

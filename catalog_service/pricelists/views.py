@@ -9,6 +9,8 @@ from pathlib import Path
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
+from importers.formats import ACCEPTED_FILES
+
 from ..auth.permissions import may
 from ..errors import DomainError, status_of
 from ..extensions import db
@@ -56,6 +58,7 @@ def _upload_page(error: str | None = None, status: int = 200, supplier: str = ""
         error=error,
         chosen=supplier,
         imports=list_imports(db.session),
+        accept=",".join(ACCEPTED_FILES),
     ), status
 
 
@@ -68,7 +71,7 @@ def start_upload():
     if supplier not in profiles():
         return _upload_page("Välj leverantör.", 422)
     if upload_file is None or not upload_file.filename:
-        return _upload_page("Välj en fil (.xlsx) att ladda upp.", 422, supplier)
+        return _upload_page("Välj en fil (.xlsx, .xls, .ods eller .csv) att ladda upp.", 422, supplier)
     folder = job_folder(current_app)
     with tempfile.NamedTemporaryFile(dir=folder, prefix="upload-", suffix=".xlsx", delete=False) as handle:
         upload_file.save(handle)

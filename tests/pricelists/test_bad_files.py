@@ -2,7 +2,7 @@
 
 Every case runs twice, through ``catalog pricelist import --json`` (exit 1, one line on
 stderr, ``{"error": ...}`` on stdout) and through ``POST /api/v1/pricelists`` (the JSON
-error shape with 415 for files that are not plain .xlsx workbooks, 422 for files that
+error shape with 415 for files that are no plain workbook or CSV text, 422 for files that
 cannot be read or used). "Nothing was written" means every table has as many rows
 after as before, and no ``catalog-upload-*`` folder is left in the temp directory.
 """
@@ -28,6 +28,7 @@ from catalog_service.extensions import db
 from catalog_service.pricelists.models import PriceListImport, PriceListRow
 from importers.errors import ImportFileError
 from importers.isolation import ChildLimits, stream_from_child
+from tests.factories import formats
 from tests.factories import workbooks as wb
 from tests.helpers import table_counts
 
@@ -143,8 +144,10 @@ class BadFile:
 BAD_FILES = [
     # not an .xlsx workbook: 415
     BadFile("empty", wb.empty_file, 415, "unsupported", ("tom", ".xlsx")),
-    BadFile("csv-renamed", wb.csv_renamed, 415, "unsupported", ("csv", ".xlsx")),
-    BadFile("xls-renamed", wb.xls_renamed, 415, "unsupported", (".xls", ".xlsx")),
+    BadFile("not-text", formats.binary_file, 415, "unsupported", ("arbetsbok", "textfil", "csv")),
+    BadFile("ole-without-workbook", wb.xls_renamed, 415, "unsupported", ("office-dokument", "excel-arbetsbok")),
+    BadFile("ods-password", formats.encrypted_ods, 415, "unsupported", ("lösenord",)),
+    BadFile("ods-macros", formats.macro_ods, 415, "unsupported", ("makro",)),
     BadFile("password", wb.encrypted_workbook, 415, "unsupported", ("lösenord",)),
     BadFile("zip-without-workbook", wb.zip_without_workbook, 415, "unsupported", ("arbetsbok", ".xlsx")),
     BadFile("macros", wb.macro_workbook, 415, "unsupported", ("makro", ".xlsx")),
@@ -167,6 +170,15 @@ BAD_FILES = [
         "unreadable",
         ("DTD",),
         details={"part": "xl/sharedStrings.xml"},
+    ),
+    BadFile("ods-doctype", formats.doctype_ods, 422, "unreadable", ("DTD",), details={"part": "settings.xml"}),
+    BadFile(
+        "csv-neither-encoding",
+        formats.csv_in_neither_encoding,
+        422,
+        "unreadable",
+        ("varken UTF-8 eller Windows-1252", "rad 3", "0x81"),
+        details={"row": 3, "byte": "0x81"},
     ),
     BadFile("external-entity", external_entity, 422, "unreadable", ("DTD",), details={"part": "xl/sharedStrings.xml"}),
     BadFile(
