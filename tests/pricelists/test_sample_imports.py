@@ -38,25 +38,37 @@ def test_sample_price_list_gives_expected_figures(runner, app, samples, sample_c
         ]
     )
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout)
+    assert_sample_figures(app, samples, truth, json.loads(result.stdout))
 
+
+def assert_sample_figures(app, samples, truth: dict, summary: dict, *, lines: dict | None = None) -> None:
+    """The import summary gives exactly the sample's expected figures and allowed set.
+
+    ``lines``: for a file that is not the sample workbook itself (a CSV of its sheets), where each
+    (sheet, row) of the truth is in that file: the summary then has one sheet, and rows are its lines.
+    """
     assert summary["status"] == "draft"
     assert summary["data_rows"] == truth["data_rows"]
     assert summary["allowed"] == truth["allowed"]
     assert summary["excluded"] == truth["excluded"]
     assert summary["allowed"] + sum(summary["excluded"].values()) == summary["data_rows"]
     assert summary["invalid_by_kind"] == truth["invalid_by_kind"]
-    assert sorted((e["sheet"], e["row"], e["kind"]) for e in summary["errors"]) == sorted(
-        (r["sheet"], r["row"], r["reason"]) for r in truth["invalid_rows"]
-    )
+    if lines is None:
+        expected_errors = sorted((r["sheet"], r["row"], r["reason"]) for r in truth["invalid_rows"])
+        expected_sheets = [(s["name"], s["header_row"]) for s in truth["sheets"]]
+    else:
+        sheet = summary["sheets"][0]["sheet"]
+        expected_errors = sorted((sheet, lines[(r["sheet"], r["row"])], r["reason"]) for r in truth["invalid_rows"])
+        first = truth["sheets"][0]
+        expected_sheets = [(sheet, lines[(first["name"], first["header_row"])])]
+    assert sorted((e["sheet"], e["row"], e["kind"]) for e in summary["errors"]) == expected_errors
     assert all(e["column"] and e["message"] for e in summary["errors"])
     expected_unknown = {r["colour"] for r in truth["unknown_colour_rows"]}
     assert expected_unknown <= set(summary["unknown_colours"])
-    assert [s["sheet"] for s in summary["sheets"]] == [s["name"] for s in truth["sheets"]]
-    assert [s["header_row"] for s in summary["sheets"]] == [s["header_row"] for s in truth["sheets"]]
+    assert [(s["sheet"], s["header_row"]) for s in summary["sheets"]] == expected_sheets
 
     with app.app_context():
-        allowed = _allowed_rows(summary["import_id"], supplier)
+        allowed = _allowed_rows(summary["import_id"], truth["contract_supplier"].lower())
     numbers = sorted(a["article_number"] for a in allowed)
     assert hashlib.sha256("\n".join(numbers).encode()).hexdigest() == truth["allowed_sha256"]
     assert allowed == _expected_csv(samples / truth["allowed_csv"])
