@@ -34,8 +34,9 @@ DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb"}
 
 
 def looks_like_text(head: bytes) -> bool:
-    """Whether a file's first bytes may be CSV text: no NUL byte (binary files and UTF-16 have them)."""
-    return bool(head) and b"\x00" not in head
+    """Whether a file's first bytes may be text: no NUL byte (binary files have them), or a UTF-16
+    byte order mark (text, which :func:`decode` refuses with advice)."""
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (bool(head) and b"\x00" not in head)
 
 
 def decode(data: bytes) -> tuple[str, str]:
