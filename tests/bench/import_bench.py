@@ -13,7 +13,13 @@ Three ways to run it:
         of the import (the command and its reader child) and their sum;
 
     python tests/bench/import_bench.py --scaling [--database-url URL]
-        the whole-process import at 30k, 100k, 300k and 1M rows: seconds per row and peak MB.
+        the whole-process import at 30k, 100k, 300k and 1M rows: seconds per row and peak MB;
+
+    python tests/bench/import_bench.py --format xls|ods|csv [--pairs 3] [--rows N] [--database-url URL]
+        the same list as .xlsx and in another format (converted by LibreOffice, timed; the CSV is
+        written by Python as a Swedish Excel saves it: ``;``, Windows-1252), each imported as a whole
+        process, A B A B …: both imports' figures (which must be the same) and the time ratio to .xlsx.
+        An .xls sheet holds at most 65,536 rows, so xls needs --rows 65000 or fewer.
 
 Each whole-process import starts from the same state: a migrated database holding the contract
 and nothing else (a copied SQLite file, or a PostgreSQL database emptied of price lists), so a
@@ -285,6 +291,72 @@ def whole_process(args) -> dict:
     }
 
 
+XLS_MAX_ROWS = 65_536
+FIGURES = ("data_rows", "skipped_rows", "allowed", "excluded", "invalid_by_kind", "errors_total")
+
+
+def converted_file(path: Path, target: str, folder: Path) -> tuple[Path, float | None]:
+    """``path`` in format ``target`` (made once, kept in ``folder``) and the seconds making it took now."""
+    sys.path.insert(0, str(ROOT))
+    from tests.factories import formats
+
+    result = folder / f"{path.stem}.{target}"
+    if result.exists():
+        return result, None
+    print(f"converting to {target} …", file=sys.stderr)
+    start = time.perf_counter()
+    if target == "csv":
+        import python_calamine
+
+        sheets = python_calamine.load_workbook(str(path)).sheet_names
+        formats.workbook_as_csv(path, result, dict.fromkeys(sheets, 0), encoding="cp1252", delimiter=";")
+    else:
+        formats.convert([path], target, folder, folder / "lo-profile")
+    return result, time.perf_counter() - start
+
+
+def format_comparison(args) -> dict:
+    if args.format == "xls" and args.rows >= XLS_MAX_ROWS:
+        sys.exit(f"an .xls sheet holds at most {XLS_MAX_ROWS} rows: use --rows 65000 or fewer for --format xls")
+    path, contract = make_file(args.rows, args.keep)
+    other, conversion_s = converted_file(path, args.format, args.keep)
+    pairs = []
+    with tempfile.TemporaryDirectory() as folder:
+        database = FreshDatabase(contract, args.database_url, Path(folder))
+        for number in range(1, args.pairs + 1):
+            runs = {
+                name: run_measured(import_command(file), database.next())
+                for name, file in (("xlsx", path), (args.format, other))
+            }
+            summaries = {name: json.loads(run["stdout"]) for name, run in runs.items()}
+            pair = {
+                "pair": number,
+                "xlsx_import_s": round(runs["xlsx"]["seconds"], 2),
+                f"{args.format}_import_s": round(runs[args.format]["seconds"], 2),
+                "ratio": round(runs[args.format]["seconds"] / runs["xlsx"]["seconds"], 2),
+                f"{args.format}_peak_of_sum_mb": runs[args.format]["peak_of_sum_mb"],
+                "xlsx_peak_of_sum_mb": runs["xlsx"]["peak_of_sum_mb"],
+            }
+            print(json.dumps(pair), file=sys.stderr)
+            pairs.append(pair)
+            figures = {name: {key: summary[key] for key in FIGURES} for name, summary in summaries.items()}
+    ratios = [pair["ratio"] for pair in pairs]
+    return {
+        "rows": args.rows,
+        "format": args.format,
+        "engine": "postgresql" if args.database_url else "sqlite",
+        "file_mb": {"xlsx": round(path.stat().st_size / 1e6, 1), args.format: round(other.stat().st_size / 1e6, 1)},
+        "conversion_s": None if conversion_s is None else round(conversion_s, 1),
+        "figures": figures["xlsx"],
+        "same_figures_as_xlsx": figures["xlsx"] == figures[args.format],
+        "pairs": pairs,
+        "xlsx_import_s_median": statistics.median(pair["xlsx_import_s"] for pair in pairs),
+        f"{args.format}_import_s_median": statistics.median(pair[f"{args.format}_import_s"] for pair in pairs),
+        "ratio_median": statistics.median(ratios),
+        "ratio_min_max": [min(ratios), max(ratios)],
+    }
+
+
 def scaling(args) -> dict:
     sizes = []
     for rows in args.sizes:
@@ -323,7 +395,8 @@ def main() -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--whole-process", action="store_true", help="command and bare read as whole processes")
     mode.add_argument("--scaling", action="store_true", help="whole-process imports at 30k, 100k, 300k and 1M rows")
-    parser.add_argument("--pairs", type=int, default=5, help="--whole-process: A B pairs (default 5)")
+    mode.add_argument("--format", choices=("xls", "ods", "csv"), help="the list as .xlsx and in this format")
+    parser.add_argument("--pairs", type=int, default=5, help="--whole-process, --format: A B pairs (default 5)")
     parser.add_argument("--repeat", type=int, default=1, help="--scaling: runs per size, median taken (default 1)")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SCALING_ROWS), help="--scaling: row counts")
     args = parser.parse_args()
@@ -332,6 +405,8 @@ def main() -> None:
         report = whole_process(args)
     elif args.scaling:
         report = scaling(args)
+    elif args.format:
+        report = format_comparison(args)
     else:
         report = in_process(args)
     print(json.dumps(report, indent=2))
