@@ -62,7 +62,10 @@ class ImportSummarySchema(Schema):
 
 
 class UploadFileSchema(Schema):
-    file = Upload(required=True, metadata={"description": "the supplier's .xlsx price list"})
+    file = Upload(
+        required=True,
+        metadata={"description": "the supplier's price list: .xlsx, .xlsb, .xls, .ods or CSV (read by content)"},
+    )
 
 
 class UploadFormSchema(Schema):
