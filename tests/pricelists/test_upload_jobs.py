@@ -18,6 +18,7 @@ from catalog_service.extensions import db
 from catalog_service.pricelists.models import ImportJob, PriceListImport
 from tests.conftest import post_upload
 from tests.factories import assortments as factory
+from tests.factories import formats
 from tests.factories import workbooks as wb
 
 MILLION = 1_000_000
@@ -117,10 +118,17 @@ def test_a_small_upload_answers_201_with_a_bounded_summary(app, officer_client, 
     assert summary["links"]["invalid_rows"] == f"/api/v1/pricelists/{summary['import_id']}/rows?verdict=invalid_row"
 
 
-def test_a_bad_file_above_the_threshold_is_refused_at_once_and_no_job_is_made(app, officer_client, contract, tmp_path):
+@pytest.mark.parametrize(
+    ("build", "status", "code"),
+    [(formats.binary_file, 415, "unsupported"), (formats.csv_in_neither_encoding, 422, "unreadable")],
+    ids=["not-text", "csv-neither-encoding"],
+)
+def test_a_bad_file_above_the_threshold_is_refused_at_once_and_no_job_is_made(
+    app, officer_client, contract, tmp_path, build, status, code
+):
     app.config["SYNC_IMPORT_MAX_BYTES"] = 1
-    response = post_upload(officer_client, wb.csv_renamed(tmp_path), "medi")
-    assert response.status_code == 415 and response.get_json()["error"]["code"] == "unsupported"
+    response = post_upload(officer_client, build(tmp_path), "medi")
+    assert response.status_code == status and response.get_json()["error"]["code"] == code
     assert written(app) == (0, 0)
     assert list((tmp_path / "import-jobs").iterdir()) == []
 
