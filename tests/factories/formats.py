@@ -165,14 +165,21 @@ ODS_ENCRYPTED_MANIFEST = ODS_MANIFEST.replace(
 )
 
 
-def ods(directory: Path, *, name: str = "prislista.ods", manifest: bytes = ODS_MANIFEST, extra=None) -> Path:
+def ods(
+    directory: Path,
+    *,
+    name: str = "prislista.ods",
+    manifest: bytes = ODS_MANIFEST,
+    content: bytes = ODS_CONTENT,
+    extra=None,
+) -> Path:
     """A minimal OpenDocument spreadsheet (``mimetype`` first, stored), with ``extra`` parts added."""
     import zipfile
 
     path = Path(directory) / name
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
-        archive.writestr("content.xml", ODS_CONTENT)
+        archive.writestr("content.xml", content)
         archive.writestr("META-INF/manifest.xml", manifest)
         for part, data in (extra or {}).items():
             archive.writestr(part, data)

@@ -138,3 +138,36 @@ def test_an_xlsx_named_csv_is_read_as_a_workbook(tmp_path):
     path = wb.small_price_list(tmp_path).rename(tmp_path / "prislista.csv")
     _layouts, parsed, _summary = read(path)
     assert len(parsed) == len(wb.SMALL_ROWS)
+
+
+def _xlsb_zip(tmp_path, *extra: str):
+    import zipfile
+
+    path = tmp_path / "lista.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        for part in ("xl/workbook.bin", *extra):
+            archive.writestr(part, b"\x83\x01\x00")
+    return path
+
+
+def test_a_binary_excel_workbook_is_told_apart_and_its_macros_refused(tmp_path):
+    assert file_format(_xlsb_zip(tmp_path)).name == "xlsb"
+    with pytest.raises(ImportFileError) as caught:
+        check_file(_xlsb_zip(tmp_path, "xl/vbaProject.bin"))
+    assert caught.value.code == "unsupported" and "makron" in caught.value.message
+
+
+def test_an_ods_with_sheets_repeated_to_excels_limits_is_refused_not_fatal(tmp_path):
+    """number-rows-repeated × number-columns-repeated: the whole sheet in one cell; the reader child says so."""
+    from importers.isolation import ChildLimits, stream_from_child
+    from importers.pricelist import read_price_list
+    from tests.importers.test_pricelist_reader import ALL_PROFILES, PROFILES
+
+    content = formats.ODS_CONTENT.replace(
+        b"<table:table-row>", b'<table:table-row table:number-rows-repeated="1048576">'
+    ).replace(b"<table:table-cell ", b'<table:table-cell table:number-columns-repeated="16384" ')
+    path = formats.ods(tmp_path, content=content)
+    with pytest.raises(ImportFileError) as caught:
+        list(stream_from_child(read_price_list, path, PROFILES["medi"], ALL_PROFILES, limits=ChildLimits(seconds=60)))
+    assert caught.value.code == "unreadable"
