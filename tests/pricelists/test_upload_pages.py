@@ -158,7 +158,8 @@ def test_later_imports_use_the_colour_decisions(app, officer, sample_contract, s
 @pytest.mark.parametrize(
     ("content", "status", "message"),
     [
-        (b"Artikelnummer;Modell\n1;A\n", 415, "xlsx"),
+        (b"Artikelnummer;Modell\n1;A\x81\n", 422, "Windows-1252"),  # a CSV, but in neither encoding
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 415, "textfil"),
         (b"", 415, ""),
         (b"PK\x03\x04 trasig", 422, ""),
     ],
