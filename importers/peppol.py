@@ -1,0 +1,309 @@
+"""Reading a Peppol BIS Catalogue 3 document (UBL 2.1 ``Catalogue``) as price-list rows.
+
+One ``cac:CatalogueLine`` is one data row. The line's item gives the article
+number, GTIN, name, price and validity; model, compression class, garment type,
+size, length and colours come from ``cac:AdditionalItemProperty`` elements whose
+``cbc:Name`` the supplier's profile recognises exactly as it recognises a column
+header. The lines become the same cells a workbook row gives and go through the
+same row parser (:func:`importers.pricelist._row_parser`), so cleaning, invalid-
+row rules and the messages the service receives are the workbook's.
+
+The header's parties (provider, receiver, seller, customer and their contacts:
+names, phones, e-mails) are never read: the parser skips and drops them as it
+streams. Parsing is defusedxml's (no DTD, no entities, no network) and
+incremental, so a large catalogue stays flat in memory; it runs in the same
+child process, with the same limits, as a workbook (:mod:`importers.isolation`).
+"""
+
+from __future__ import annotations
+
+import re
+import resource
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+
+from . import values
+from .errors import unreadable, unsupported
+from .pricelist import (
+    BATCH_SIZE,
+    PRICE_ORE,
+    PROBLEM,
+    ReadSummary,
+    RowBatch,
+    SheetLayout,
+    _row_parser,
+    _RowState,
+    refuse_control_characters,
+)
+from .profiles import COLOUR_FIELDS, SupplierProfile, header_key
+from .workbook import WorkbookLimits
+
+CAT = "urn:oasis:names:specification:ubl:schema:xsd:Catalogue-2"
+CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
+ROOT = f"{{{CAT}}}Catalogue"
+LINE = f"{{{CAC}}}CatalogueLine"
+ACTION = f"{{{CBC}}}ActionCode"
+SHEET = "Katalog"  # the "sheet" of every row read from a catalogue; the row is the line's position
+GTIN_SCHEME = "0160"
+ASK_FOR_CATALOGUE = "Be leverantören om en Peppol BIS Catalogue 3-fil (UBL Catalogue) eller en Excel-prislista."
+
+# The row cells a line fills, in this order; each with the place in the line it comes from (used as the
+# "column" in messages). The property fields are looked up by the names of the supplier's profile.
+FIXED_CELLS = {
+    "article_number": "Item/SellersItemIdentification/ID",
+    "gtin": "Item/StandardItemIdentification/ID",
+    "name": "Item/Name",
+    "price": "Price/PriceAmount",
+    "valid_from": "LineValidityPeriod/StartDate",
+    "valid_to": "LineValidityPeriod/EndDate",
+}
+PROPERTY_FIELDS = ("model", "compression_class", "garment_type", "size", "length", "colour", "colour_code")
+REQUIRED_PROPERTIES = ("model", "compression_class")
+CELLS = (*FIXED_CELLS, *PROPERTY_FIELDS)
+INDEXES = {name: index for index, name in enumerate(CELLS)}
+_PLAIN_DECIMAL = re.compile(r"\d{1,9}(?:\.\d{1,2})?")
+
+
+@dataclass(frozen=True)
+class CatalogueInfo:
+    """The first message of a catalogue: its ``ActionCode`` (Add, Replace, Update, Delete; None when absent)."""
+
+    action: str | None
+
+
+@dataclass(frozen=True)
+class LineActions:
+    """In an Update catalogue, after the rows: each row's line ActionCode and line ID, by row number."""
+
+    actions: dict[int, tuple[str | None, str | None]]
+
+
+def looks_like_xml(path: Path) -> bool:
+    """True when the file starts (after a byte order mark and blanks) with ``<``: an XML document."""
+    with open(path, "rb") as handle:
+        head = handle.read(64)
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"<")
+
+
+def check_catalogue(path: Path, limits: WorkbookLimits = WorkbookLimits()) -> None:
+    """Refuse a file too large to read, before any parsing (the workbook's unpacked-size limit)."""
+    size = path.stat().st_size
+    if size > limits.max_uncompressed_bytes:
+        raise unreadable(
+            f"Filen är för stor ({size // 1_000_000} MB); högst {limits.max_uncompressed_bytes // 1_000_000} MB. "
+            "Dela upp katalogen i flera filer.",
+            size=size,
+        )
+
+
+def read_catalogue(
+    path: Path,
+    profile: SupplierProfile,
+    others: tuple[SupplierProfile, ...] = (),
+    max_rows: int = WorkbookLimits.max_rows,
+    max_price_sek=values.MAX_PRICE_SEK,
+) -> Iterator:
+    """Yield CatalogueInfo, SheetLayout, RowBatches (ParsedRow-ordered tuples), [LineActions], ReadSummary.
+
+    Same contract as :func:`importers.pricelist.read_price_list` (``others`` is accepted for the same call
+    shape). Raises ImportFileError for a file that is not well-formed XML, declares a DTD or entities, is
+    not a UBL Catalogue, has more than ``max_rows`` lines, or whose lines never name a model or a
+    compression class the profile recognises.
+    """
+    names = _property_index(profile)
+    layout = SheetLayout(SHEET, 0, {**FIXED_CELLS, **_property_labels(profile)}, dict(INDEXES), 0)
+    summary = ReadSummary()
+    state = _RowState(max_price_sek)
+    parse = _row_parser(layout, state, summary)
+    lines = _lines(path)
+    action = next(lines)
+    yield CatalogueInfo(action)
+    yield layout
+    seen_fields: set[str] = set()
+    actions: dict[int, tuple[str | None, str | None]] = {}
+    batch: list[tuple] = []
+    for number, line in enumerate(lines, start=1):
+        if number > max_rows:
+            raise unreadable(f"Katalogen har fler än {max_rows} rader. Dela upp den i flera filer.", max_rows=max_rows)
+        cells, line_id, line_action, base_quantity = _cells(line, names, seen_fields)
+        actions[number] = (line_action, line_id)
+        batch.append(_with_line_id(_checked_quantity(parse(cells, number), base_quantity), line_id))
+        if len(batch) >= BATCH_SIZE:
+            yield from _flush(batch, layout, summary)
+            batch = []
+    if batch:
+        yield from _flush(batch, layout, summary)
+    _refuse_missing_properties(seen_fields, summary, profile)
+    if action == "Update":
+        yield LineActions(actions)
+    summary.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    yield summary
+
+
+def _flush(batch, layout, summary) -> Iterator[RowBatch]:
+    refuse_control_characters(batch, layout)
+    summary.data_rows += len(batch)
+    yield RowBatch.of(batch)
+
+
+def _property_index(profile: SupplierProfile) -> dict[str, str]:
+    """Header key → field for the property fields: the profile's names, as for a column header."""
+    return {key: field for key, field in profile.header_index().items() if field in PROPERTY_FIELDS}
+
+
+def _property_labels(profile: SupplierProfile) -> dict[str, str]:
+    return {f: f"AdditionalItemProperty {profile.header_names(f)[0]!r}" for f in PROPERTY_FIELDS}
+
+
+def _lines(path: Path) -> Iterator:
+    """First the catalogue's ActionCode, then each CatalogueLine element; everything else is dropped unread."""
+    depth = 0
+    root = None
+    action = None
+    try:
+        for event, element in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
+            if event == "start":
+                depth += 1
+                if depth == 1:
+                    if element.tag != ROOT:
+                        raise _not_a_catalogue(element.tag)
+                    root = element
+                continue
+            depth -= 1
+            if depth != 1:
+                continue
+            if element.tag == ACTION and action is None:
+                action = (element.text or "").strip() or None
+            elif element.tag == LINE:
+                if action is not ...:
+                    yield action
+                    action = ...
+                yield element
+            root.clear()  # parties, contacts and finished lines go at once: nothing of them is kept
+    except DefusedXmlException:
+        raise unreadable(
+            "Filen innehåller otillåtna XML-deklarationer (DTD eller entiteter) och läses inte. " + ASK_FOR_CATALOGUE
+        ) from None
+    except ParseError as exc:
+        raise unreadable(
+            f"Filen är ingen giltig XML (rad {exc.position[0]}). " + ASK_FOR_CATALOGUE, line=exc.position[0]
+        ) from None
+    if action is not ...:
+        raise unreadable("Katalogen har inga katalograder (cac:CatalogueLine). " + ASK_FOR_CATALOGUE)
+
+
+def _not_a_catalogue(tag: str):
+    local = tag.rsplit("}", 1)[-1]
+    return unsupported(
+        f"Filen är inget Peppol-katalogdokument: rotelementet är {local[:40]!r}, inte en UBL Catalogue. "
+        + ASK_FOR_CATALOGUE,
+        root=local[:40],
+    )
+
+
+def _text(element, path: str) -> str:
+    found = element.find(path)
+    return "" if found is None or found.text is None else found.text.strip()
+
+
+_ITEM = f"{{{CAC}}}Item"
+_PRICE = f"{{{CAC}}}RequiredItemLocationQuantity/{{{CAC}}}Price"
+_VALIDITY = f"{{{CAC}}}LineValidityPeriod"
+
+
+def _cells(line, names: dict[str, str], seen_fields: set[str]) -> tuple[list, str | None, str | None, str]:
+    """The line as row cells in CELLS order, its ID, its ActionCode and its price's BaseQuantity."""
+    cells = [""] * len(CELLS)
+    item = line.find(_ITEM)
+    price = line.find(_PRICE)
+    if item is not None:
+        cells[0] = _text(item, f"{{{CAC}}}SellersItemIdentification/{{{CBC}}}ID")
+        cells[1] = _gtin(item)
+        cells[2] = _text(item, f"{{{CBC}}}Name")
+        for prop in item.iterfind(f"{{{CAC}}}AdditionalItemProperty"):
+            field = names.get(header_key(_text(prop, f"{{{CBC}}}Name")))
+            if field is not None and not cells[INDEXES[field]]:
+                cells[INDEXES[field]] = _text(prop, f"{{{CBC}}}Value")
+                seen_fields.add(field)
+    amount = "" if price is None else _text(price, f"{{{CBC}}}PriceAmount")
+    cells[3] = float(amount) if _PLAIN_DECIMAL.fullmatch(amount) else amount  # the reader's fast path
+    cells[4] = _text(line, f"{_VALIDITY}/{{{CBC}}}StartDate")
+    cells[5] = _text(line, f"{_VALIDITY}/{{{CBC}}}EndDate")
+    base_quantity = "" if price is None else _text(price, f"{{{CBC}}}BaseQuantity")
+    return cells, _text(line, f"{{{CBC}}}ID") or None, _text(line, f"{{{CBC}}}ActionCode") or None, base_quantity
+
+
+def _gtin(item) -> str:
+    for identification in item.iterfind(f"{{{CAC}}}StandardItemIdentification/{{{CBC}}}ID"):
+        if identification.get("schemeID") == GTIN_SCHEME and identification.text:
+            return identification.text.strip()
+    return ""
+
+
+def _checked_quantity(row: tuple, base_quantity: str) -> tuple:
+    """A price given per more (or less) than one unit is an invalid price; we list prices per unit."""
+    if not base_quantity or row[PROBLEM] is not None:
+        return row
+    try:
+        if float(base_quantity) == 1:
+            return row
+    except ValueError:
+        pass
+    message = f"priset gäller {base_quantity[:20]!r} enheter (BaseQuantity); ange priset per styck"
+    problem = ("invalid_price", "Price/BaseQuantity", message)
+    return (*row[:PRICE_ORE], None, *row[PRICE_ORE + 1 : PROBLEM], problem)
+
+
+def _with_line_id(row: tuple, line_id: str | None) -> tuple:
+    """Messages name the line by its position (the row) and its ID."""
+    problem = row[PROBLEM]
+    if problem is None or not line_id:
+        return row
+    return (*row[:PROBLEM], (problem[0], problem[1], f"rad-ID {line_id[:40]!r}: {problem[2]}"))
+
+
+def _refuse_missing_properties(seen: set[str], summary: ReadSummary, profile: SupplierProfile) -> None:
+    missing = [f for f in REQUIRED_PROPERTIES if f not in seen]
+    if not seen & set(COLOUR_FIELDS):
+        missing.append("colour")
+    if not missing or summary.data_rows == 0:
+        return
+    tried = "; ".join(f"{f}: {', '.join(profile.header_names(f))}" for f in missing)
+    raise unreadable(
+        f"Ingen katalograd har en AdditionalItemProperty för {', '.join(missing)} med ett namn som "
+        f"{profile.name}s profil känner igen. Namn som prövades: {tried}.",
+        missing=missing,
+    )
+
+
+# The header's parties, with any contact person inside them: removed before the file is kept.
+_PARTY = re.compile(
+    rb"<(?P<prefix>[\w.-]+:)?(?P<name>ProviderParty|ReceiverParty|SellerSupplierParty|ContractorCustomerParty)\b"
+    rb".*?</(?P=prefix)?(?P=name)\s*>",
+    re.DOTALL,
+)
+_FIRST_LINE = re.compile(rb"<(?:[\w.-]+:)?CatalogueLine[\s>]")
+HEADER_BYTES = 1 << 20
+
+
+def copy_without_parties(path: Path, target: Path) -> None:
+    """Copy the catalogue with the header's parties left out: a supplier's contact person is never kept.
+
+    Only the header (up to the first CatalogueLine, within its first MiB) is rewritten; the lines are
+    copied byte for byte. The copy is what the service stores, hashes and reads.
+    """
+    with open(path, "rb") as source, open(target, "wb") as out:
+        head = source.read(HEADER_BYTES)
+        first = _FIRST_LINE.search(head)
+        cut = first.start() if first else len(head)
+        out.write(_PARTY.sub(b"", head[:cut]))
+        out.write(head[cut:])
+        while block := source.read(1 << 20):
+            out.write(block)
