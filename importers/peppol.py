@@ -92,8 +92,9 @@ def looks_like_xml(path: Path) -> bool:
     return head.startswith(b"<")
 
 
-def check_catalogue(path: Path, limits: WorkbookLimits = WorkbookLimits()) -> None:
+def check_catalogue(path: Path, limits: WorkbookLimits | None = None) -> None:
     """Refuse a file too large to read, before any parsing (the workbook's unpacked-size limit)."""
+    limits = limits or WorkbookLimits()
     size = path.stat().st_size
     if size > limits.max_uncompressed_bytes:
         raise unreadable(
@@ -164,29 +165,8 @@ def _property_labels(profile: SupplierProfile) -> dict[str, str]:
 
 def _lines(path: Path) -> Iterator:
     """First the catalogue's ActionCode, then each CatalogueLine element; everything else is dropped unread."""
-    depth = 0
-    root = None
-    action = None
     try:
-        for event, element in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    if element.tag != ROOT:
-                        raise _not_a_catalogue(element.tag)
-                    root = element
-                continue
-            depth -= 1
-            if depth != 1:
-                continue
-            if element.tag == ACTION and action is None:
-                action = (element.text or "").strip() or None
-            elif element.tag == LINE:
-                if action is not ...:
-                    yield action
-                    action = ...
-                yield element
-            root.clear()  # parties, contacts and finished lines go at once: nothing of them is kept
+        yield from _parsed_lines(path)
     except DefusedXmlException:
         raise unreadable(
             "Filen innehåller otillåtna XML-deklarationer (DTD eller entiteter) och läses inte. " + ASK_FOR_CATALOGUE
@@ -195,6 +175,29 @@ def _lines(path: Path) -> Iterator:
         raise unreadable(
             f"Filen är ingen giltig XML (rad {exc.position[0]}). " + ASK_FOR_CATALOGUE, line=exc.position[0]
         ) from None
+
+
+def _parsed_lines(path: Path) -> Iterator:
+    depth, root, action = 0, None, None
+    for event, element in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
+        if event == "start":
+            depth += 1
+            if depth == 1:
+                if element.tag != ROOT:
+                    raise _not_a_catalogue(element.tag)
+                root = element
+            continue
+        depth -= 1
+        if depth != 1:
+            continue
+        if element.tag == ACTION and action is None:
+            action = (element.text or "").strip() or None
+        elif element.tag == LINE:
+            if action is not ...:
+                yield action
+                action = ...
+            yield element
+        root.clear()  # parties, contacts and finished lines go at once: nothing of them is kept
     if action is not ...:
         raise unreadable("Katalogen har inga katalograder (cac:CatalogueLine). " + ASK_FOR_CATALOGUE)
 
