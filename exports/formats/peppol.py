@@ -70,6 +70,15 @@ def _party(tag: str, party: dict) -> str:
     )
 
 
+def is_gtin(value) -> bool:
+    """A GTIN the rules accept: 8, 12, 13 or 14 digits with a right GS1 check digit. A wrong one is left
+    out of the catalogue (the item keeps the seller's identifier); the draft's review lists it."""
+    if not isinstance(value, str) or len(value) not in (8, 12, 13, 14) or not value.isdigit():
+        return False
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(value[:-1])))
+    return (10 - total % 10) % 10 == int(value[-1])
+
+
 def _property_value(value) -> str:
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
@@ -90,7 +99,7 @@ def _line(number: int, item: dict) -> str:
         _element("cbc:Name", item.get("name") or item.get("model") or item["article_number"]),
         f"<cac:SellersItemIdentification>{_element('cbc:ID', item['article_number'])}</cac:SellersItemIdentification>",
     ]
-    if item.get("gtin"):
+    if is_gtin(item.get("gtin")):
         gtin = _element("cbc:ID", item["gtin"], schemeID=GTIN_SCHEME)
         parts.append(f"<cac:StandardItemIdentification>{gtin}</cac:StandardItemIdentification>")
     if item.get("iso_code"):
@@ -133,8 +142,8 @@ def _header(document: dict) -> str:
         parts.append(
             f"<cac:ReferencedContract>{_element('cbc:ID', peppol['contract_reference'])}</cac:ReferencedContract>"
         )
-    parts.append(_party("ReceiverParty", peppol["receiver"]))
     parts.append(_party("ProviderParty", peppol["provider"]))
+    parts.append(_party("ReceiverParty", peppol["receiver"]))
     return "\n".join(parts) + "\n"
 
 
