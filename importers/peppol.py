@@ -310,3 +310,34 @@ def copy_without_parties(path: Path, target: Path) -> None:
         out.write(head[cut:])
         while block := source.read(1 << 20):
             out.write(block)
+
+
+# Field labels for the README's table of AdditionalItemProperty names.
+PROPERTY_LABELS = {
+    "model": "model",
+    "compression_class": "compression class",
+    "garment_type": "garment type",
+    "size": "size",
+    "length": "length",
+    "colour": "colour",
+    "colour_code": "colour code",
+}
+
+
+def property_names_table(profiles: dict[str, SupplierProfile]) -> str:
+    """The README's table: per item field, the AdditionalItemProperty names each supplier's profile recognises.
+
+    A name is compared as a column header is (case, spaces and punctuation do not matter).
+    """
+    from .profiles import COMMON_HEADERS
+
+    codes = sorted(profiles)
+    lines = [
+        "| field | " + " | ".join(profiles[c].name for c in codes) + " | every supplier also |",
+        "| --- |" + " --- |" * (len(codes) + 1),
+    ]
+    for field, label in PROPERTY_LABELS.items():
+        own = [", ".join(f"`{n}`" for n in profiles[c].headers.get(field, ())) or "–" for c in codes]
+        common = ", ".join(f"`{n}`" for n in COMMON_HEADERS[field])
+        lines.append(f"| {label} | " + " | ".join(own) + f" | {common} |")
+    return "\n".join(lines) + "\n"

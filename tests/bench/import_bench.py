@@ -15,6 +15,11 @@ Three ways to run it:
     python tests/bench/import_bench.py --scaling [--database-url URL]
         the whole-process import at 30k, 100k, 300k and 1M rows: seconds per row and peak MB.
 
+    python tests/bench/import_bench.py --format peppol [--rows N]
+        the same list as .xlsx and in another format (peppol: a Peppol BIS Catalogue 3 written from the
+        workbook's rows by tests/peppol_catalogues.py), each imported in this process into a fresh
+        database: both imports' figures, and the time ratio to the .xlsx import (at most 2 is the goal).
+
 Each whole-process import starts from the same state: a migrated database holding the contract
 and nothing else (a copied SQLite file, or a PostgreSQL database emptied of price lists), so a
 repeated run is a real import and not "unchanged".
@@ -118,6 +123,39 @@ def in_process(args) -> dict:
         "peak_rss_mb_service": round(own_peak),
         "peak_rss_mb_reader_child": round(figures["reader_peak_mb"]),
     }
+
+
+# --- the same list in another format ---------------------------------------------------------------
+
+
+def peppol_file(path: Path) -> Path:
+    """The workbook as a Peppol catalogue, one line per data row, written once next to it."""
+    target = path.with_suffix(".peppol.xml")
+    if not target.exists():
+        sys.path.insert(0, str(ROOT))
+        from importers.profiles import load_profiles
+        from tests.peppol_catalogues import data_rows, write_catalogue
+
+        print(f"writing {target.name} …", file=sys.stderr)
+        write_catalogue(data_rows(path, load_profiles()["medi"]), target)
+    return target
+
+
+FORMAT_FILES = {"peppol": peppol_file}
+
+
+def compare_format(args) -> dict:
+    path, contract = make_file(args.rows, args.keep)
+    files = {"xlsx": path, args.format: FORMAT_FILES[args.format](path)}
+    figures = {}
+    for name, file in files.items():
+        with tempfile.TemporaryDirectory() as folder:
+            figures[name] = import_once(file, contract, args.database_url or f"sqlite:///{folder}/bench.sqlite3")
+        figures[name]["seconds"] = round(figures[name]["seconds"], 2)
+        print(json.dumps({name: figures[name]}), file=sys.stderr)
+    same = all(figures[args.format][k] == figures["xlsx"][k] for k in ("data_rows", "allowed"))
+    ratio = figures[args.format]["seconds"] / figures["xlsx"]["seconds"]
+    return {"format": args.format, **figures, "same_figures": same, "time_ratio_to_xlsx": round(ratio, 2)}
 
 
 # --- whole processes -------------------------------------------------------------------------------
@@ -326,12 +364,15 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5, help="--whole-process: A B pairs (default 5)")
     parser.add_argument("--repeat", type=int, default=1, help="--scaling: runs per size, median taken (default 1)")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SCALING_ROWS), help="--scaling: row counts")
+    parser.add_argument("--format", choices=sorted(FORMAT_FILES), help="import the list in this format and as .xlsx")
     args = parser.parse_args()
     args.keep.mkdir(parents=True, exist_ok=True)
     if args.whole_process:
         report = whole_process(args)
     elif args.scaling:
         report = scaling(args)
+    elif args.format:
+        report = compare_format(args)
     else:
         report = in_process(args)
     print(json.dumps(report, indent=2))

@@ -174,3 +174,36 @@ def test_price_per_other_base_quantity_is_an_invalid_row(runner, app, samples, s
     first = next(e for e in summary["errors"] if e["row"] == 1)
     assert first["kind"] == "invalid_price" and first["column"] == "Price/BaseQuantity"
     assert "BaseQuantity" in first["message"] and first["message"].startswith("rad-ID '1'")
+
+
+@pytest.mark.parametrize("queued", [False, True], ids=["in-request", "background-job"])
+def test_catalogue_upload_over_http_keeps_no_contact_in_any_answer(
+    app, officer_client, samples, sample_contract, tmp_path, caplog, queued
+):
+    from tests.conftest import post_upload
+    from tests.pricelists.test_upload_jobs import poll
+
+    caplog.set_level(logging.DEBUG)
+    rows = data_rows(samples / "rama-prislista-2026.xlsx", load_profiles()["rama"])
+    if not queued:
+        rows = rows[:400]  # under SYNC_IMPORT_MAX_BYTES: imported in the request
+    path = write_catalogue(rows, tmp_path / "katalog.xml", contact=True)
+
+    response = post_upload(officer_client, path, "rama")
+
+    answers = [response.get_data(as_text=True)]
+    if queued:
+        assert response.status_code == 202, response.get_json()
+        final = poll(officer_client, response.get_json()["url"], 120)
+        assert final["status"] == "done", final
+        summary = final["summary"]
+        answers.append(json.dumps(final, ensure_ascii=False))
+    else:
+        assert response.status_code == 201, response.get_json()
+        summary = response.get_json()
+    assert summary["data_rows"] == len(rows) and summary["status"] == "draft"
+    answers.append(officer_client.get(f"/api/v1/pricelists/{summary['import_id']}").get_data(as_text=True))
+    texts, blobs = database_text(app)
+    for secret in (CONTACT_NAME, CONTACT_PHONE, CONTACT_EMAIL):
+        assert all(secret not in answer for answer in answers)
+        assert secret not in texts and secret.encode() not in blobs and secret not in caplog.text
