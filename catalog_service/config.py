@@ -69,6 +69,13 @@ class Defaults:
     # larger ones become a background job (202 with the job's URL), so no worker waits on a big import.
     SYNC_IMPORT_MAX_BYTES = 2 * 1024 * 1024
     SUMMARY_MAX_ERRORS = 100  # invalid rows listed in a summary; the rest are paged or downloaded
+    # The Peppol catalogue feed (exports/formats/peppol.py): the region is its provider, identified by
+    # organisation number (scheme 0007) or GLN (0088); the receiver is the supplier, from its profile
+    # (peppol_id, peppol_scheme). The contract reference is written as ReferencedContract when set.
+    PEPPOL_PROVIDER_ID = "2321000131"
+    PEPPOL_PROVIDER_SCHEME = "0007"
+    PEPPOL_PROVIDER_NAME = "Västra Götalandsregionen"
+    PEPPOL_CONTRACT_REFERENCE = None
 
 
 def _flag(raw: str) -> bool:
@@ -103,6 +110,10 @@ ENVIRONMENT_SETTINGS = {
     "JOB_SWEEP_SECONDS": float,
     "SYNC_IMPORT_MAX_BYTES": int,
     "SUMMARY_MAX_ERRORS": int,
+    "PEPPOL_PROVIDER_ID": str,
+    "PEPPOL_PROVIDER_SCHEME": str,
+    "PEPPOL_PROVIDER_NAME": str,
+    "PEPPOL_CONTRACT_REFERENCE": str,
 }
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from exports.formats import FeedFormat
 from exports.formats.csv_format import CsvFormat
 from exports.formats.json_format import JsonFormat
+from exports.formats.peppol import PeppolFormat
 from exports.formats.xlsx_format import XlsxFormat
 
 # Order is preference: when the client accepts several equally (``*/*``), the first wins.
-FORMATS: dict[str, FeedFormat] = {fmt.name: fmt for fmt in (JsonFormat(), CsvFormat(), XlsxFormat())}
+FORMATS: dict[str, FeedFormat] = {fmt.name: fmt for fmt in (JsonFormat(), CsvFormat(), XlsxFormat(), PeppolFormat())}
 DEFAULT_FORMAT = "json"
 
 
@@ -74,8 +75,11 @@ def format_for_media_type(accept: str | None) -> FeedFormat | None:
     if accept is None or not accept.strip():
         return FORMATS[DEFAULT_FORMAT]
     ranges = [parsed for part in accept.split(",") if (parsed := _media_range(part))]
+    browser = any(media_range == "text/html" for media_range, _ in ranges)
     best, best_key = None, (0.0, -1)
     for fmt in FORMATS.values():
+        if browser and getattr(fmt, "not_for_browsers", False):
+            continue  # browsers list application/xml out of habit (XHTML): a person gets JSON, not a catalogue
         key = _match(fmt.media_type.split(";")[0].strip(), ranges)
         if key[0] > 0 and key > best_key:
             best, best_key = fmt, key

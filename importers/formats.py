@@ -53,10 +53,13 @@ ACCEPTED_FILES = (
     ".ods",
     ".csv",
     ".txt",
+    ".xml",  # a Peppol BIS Catalogue 3 (importers/peppol.py)
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.ms-excel",
     "application/vnd.oasis.opendocument.spreadsheet",
     "text/csv",
+    "application/xml",
+    "text/xml",
 )
 
 

@@ -103,6 +103,10 @@ class SupplierProfile:
     headers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     parsers: dict[str, str] = field(default_factory=dict)
     header_scan_rows: int = 30
+    # The supplier's Peppol identifier (organisation number, scheme 0007, or GLN, scheme 0088): the
+    # receiver of the Peppol catalogue feed. Without it no Peppol catalogue is made for the supplier.
+    peppol_id: str | None = None
+    peppol_scheme: str = "0007"
 
     def header_names(self, field_name: str) -> tuple[str, ...]:
         """Every header name this profile accepts for a field, its own first."""
@@ -144,6 +148,8 @@ def load_profile(path: Path) -> SupplierProfile:
         headers={k: tuple(v) for k, v in data.get("headers", {}).items()},
         parsers=dict(data.get("parsers", {})),
         header_scan_rows=int(data.get("header_scan_rows", 30)),
+        peppol_id=str(data["peppol_id"]) if data.get("peppol_id") else None,
+        peppol_scheme=str(data.get("peppol_scheme", "0007")),
     )
 
 

@@ -71,11 +71,11 @@ def _negotiate(req) -> str:
     if requested is not None:  # "?format=" is not a format either: the document lists three
         name = requested.lower()
         if name not in FORMATS:
-            raise DomainError("unknown_format", f"Okänt format {name!r}. Välj json, csv eller xlsx.")
+            raise DomainError("unknown_format", f"Okänt format {name!r}. Välj json, csv, xlsx eller peppol.")
         return name
     chosen = format_for_media_type(req.headers.get("Accept"))
     if chosen is None:
-        raise DomainError("not_acceptable", "Flödet finns som application/json, text/csv och xlsx.")
+        raise DomainError("not_acceptable", "Flödet finns som application/json, text/csv, xlsx och application/xml.")
     return chosen.name
 
 
@@ -100,8 +100,8 @@ FORMAT_PARAMETER = {
     "in": "query",
     "name": "format",
     "required": False,
-    "schema": {"type": "string", "enum": ["json", "csv", "xlsx"]},
-    "description": "json (default), csv or xlsx; or use the Accept header",
+    "schema": {"type": "string", "enum": ["json", "csv", "xlsx", "peppol"]},
+    "description": "json (default), csv, xlsx or peppol (Peppol BIS Catalogue 3, application/xml); or Accept",
 }
 
 

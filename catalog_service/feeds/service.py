@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.http import http_date
 
+from exports.formats.peppol import NotRenderable
 from exports.registry import FORMATS, get_format
 
 from ..assortment.items import diff_items, version_items
@@ -67,9 +68,30 @@ def _utc_text(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def peppol_parties(version: AssortmentVersion) -> dict:
+    """What the Peppol writer needs besides the feed document: catalogue ID, provider (the region, from
+    CATALOG_PEPPOL_*), receiver (the supplier, from its profile) and the contract reference."""
+    from flask import current_app
+
+    config = current_app.config
+    profile = profile_for(version.supplier)
+    return {
+        "catalogue_id": f"{version.supplier}-sortiment-v{version.number}",
+        "name": f"Upphandlat sortiment {profile.name}, version {version.number}",
+        "contract_reference": config.get("PEPPOL_CONTRACT_REFERENCE"),
+        "provider": {
+            "endpoint_id": config.get("PEPPOL_PROVIDER_ID"),
+            "scheme": config.get("PEPPOL_PROVIDER_SCHEME"),
+            "name": config.get("PEPPOL_PROVIDER_NAME"),
+        },
+        "receiver": {"endpoint_id": profile.peppol_id, "scheme": profile.peppol_scheme, "name": profile.name},
+    }
+
+
 def render_documents(session: Session, version: AssortmentVersion, items: list[dict]) -> None:
     """Render the version's feed in every format, plain and gzipped, with strong ETags. Flushes."""
-    for name, fields in _rendered(feed_document(session, version, items)).items():
+    document = feed_document(session, version, items)
+    for name, fields in _rendered(document, peppol_parties(version)).items():
         version.documents.append(FeedDocument(format=name, rendered_at=version.published_at, **fields))
     session.flush()
 
@@ -91,9 +113,11 @@ def rerender_current(session: Session, supplier: str) -> bool:
     )
     if version is None:
         return False
-    rendered = _rendered(feed_document(session, version, version_items(session, version)))
+    rendered = _rendered(feed_document(session, version, version_items(session, version)), peppol_parties(version))
     moment = _next_render_time(version.documents)
     for document in version.documents:
+        if document.format not in rendered:  # a format that could not be made for this version
+            continue
         for key, value in rendered[document.format].items():
             setattr(document, key, value)
         document.rendered_at = moment
@@ -102,11 +126,20 @@ def rerender_current(session: Session, supplier: str) -> bool:
     return True
 
 
-def _rendered(document: dict) -> dict[str, dict]:
-    """The document in every format: media type, ETag, size, body and gzipped body per format name."""
+def _rendered(document: dict, parties: dict) -> dict[str, dict]:
+    """The document in every format: media type, ETag, size, body and gzipped body per format name.
+
+    A Peppol catalogue also needs the ``parties``; a format that cannot be made for this document
+    (a supplier without a Peppol identifier, an empty assortment) is left out.
+    """
     rendered = {}
     for name, writer in FORMATS.items():
-        body = writer.write(document)
+        try:
+            body = writer.write(
+                {**document, "peppol": parties} if getattr(writer, "needs_parties", False) else document
+            )
+        except NotRenderable:
+            continue
         rendered[name] = {
             "media_type": writer.media_type,
             "etag": hashlib.sha256(body).hexdigest()[:40],

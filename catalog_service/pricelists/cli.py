@@ -64,6 +64,11 @@ def _report(summary: dict) -> None:
         f"uteslutna: {excluded} ({status}).",
         err=True,
     )
+    if summary.get("changes"):
+        c = summary["changes"]
+        click.echo(
+            f"Peppol-ändringar: {c['added']} tillagda, {c['updated']} ändrade, {c['deleted']} borttagna.", err=True
+        )
     if summary["unknown_colours"]:
         click.echo(f"Okända färger att granska: {', '.join(summary['unknown_colours'])}", err=True)
 

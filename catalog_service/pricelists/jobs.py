@@ -26,6 +26,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from importers.formats import check_file
+from importers.peppol import check_catalogue, looks_like_xml
 
 from ..audit.service import record
 from ..contracts.service import active_contract
@@ -98,7 +99,7 @@ def queue_upload(
     without an active contract. Flushes; the caller commits, then calls ``launch``. A file whose job
     row never commits is removed by the sweep (sweep.py).
     """
-    check_file(staged)
+    (check_catalogue if looks_like_xml(staged) else check_file)(staged)  # a Peppol catalogue, or a sheet file
     active_contract(session)
     job = create_job(session, supplier=supplier, filename=filename, actor=actor)
     shutil.move(staged, upload_path(folder, job.id))  # a rename, unless the upload was staged on another file system

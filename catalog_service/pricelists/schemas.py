@@ -56,6 +56,12 @@ class ImportSummarySchema(Schema):
         metadata={"description": "over HTTP: `invalid_rows` (paged) and `invalid_rows_xlsx` (all, as a workbook)"},
     )
     sheets = fields.List(fields.Nested(SheetSchema))
+    changes = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        allow_none=True,
+        metadata={"description": "a Peppol Update catalogue: lines added, updated and deleted"},
+    )
 
     def _unknown_names(self, result) -> list[str]:
         return [(u["colour"] or u["colour_code"]).strip() for u in result.unknown_colours]

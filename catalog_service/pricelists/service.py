@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from importers.errors import ImportFileError
 from importers.formats import check_file
 from importers.isolation import ChildLimits, ChildReader
+from importers.peppol import check_catalogue, looks_like_xml, read_catalogue
 from importers.pricelist import (
     COLOUR,
     COLOUR_CODE,
@@ -39,6 +40,7 @@ from ..privacy.guard import describe, find_personal_data
 from ..suppliers import profile_for, profiles
 from . import store
 from .models import SHORT_FIELDS, ImportStatus, PriceListImport, PriceListRow
+from .peppol import catalogue_stream, without_parties
 from .verdicts import EXCLUSIONS, SupplierTerms, Verdict, judge, unknown_colours
 
 ProgressCallback = Callable[[int, int], None]  # (rows done, rows expected)
@@ -64,13 +66,29 @@ class ImportResult:
     errors_total: int = 0  # all invalid rows; the rest are read page by page or as a workbook
     links: dict[str, str] = field(default_factory=dict)  # set by the HTTP views: where the rest are
     reader_peak_mb: float = 0.0  # peak memory of the reading child process (0 when nothing was read)
+    changes: dict | None = None  # a Peppol Update catalogue: lines added, updated and deleted
 
 
 def import_price_list(
     session: Session,
     path: Path,
     supplier: str,
+    **options,
+) -> ImportResult:
+    """Import a price list (see :func:`_import_price_list`); a Peppol catalogue is imported from a copy
+    without its header parties, so no contact person of the supplier is ever stored."""
+    if looks_like_xml(path):
+        with without_parties(path) as copy:
+            return _import_price_list(session, copy, supplier, catalogue=True, **options)
+    return _import_price_list(session, path, supplier, catalogue=False, **options)
+
+
+def _import_price_list(
+    session: Session,
+    path: Path,
+    supplier: str,
     *,
+    catalogue: bool,
     actor: str,
     filename: str | None = None,
     dry_run: bool = False,
@@ -92,7 +110,7 @@ def import_price_list(
     limits = limits or ReaderLimits()
     profile = profile_for(supplier)
     max_rows = limits.max_rows
-    check_file(path, WorkbookLimits(max_rows=max_rows))
+    (check_catalogue if catalogue else check_file)(path, WorkbookLimits(max_rows=max_rows))
     lock_supplier_imports(session, profile.code)
     contract = active_contract(session)
     digest = sha256_of(path)
@@ -107,9 +125,10 @@ def import_price_list(
         )
     # The reader starts now and reads while the file is stored.
     others = tuple(profiles().values())
-    with ChildReader(
-        read_price_list, path, profile, others, max_rows, max_price_sek(), limits=_child_limits(limits)
-    ) as reader:
+    target = read_catalogue if catalogue else read_price_list
+    changes: dict = {}
+    with ChildReader(target, path, profile, others, max_rows, max_price_sek(), limits=_child_limits(limits)) as reader:
+        stream = catalogue_stream(session, profile.code, contract.id, reader, changes) if catalogue else reader
         draft = PriceListImport(
             supplier=profile.code,
             status=ImportStatus.draft,
@@ -119,7 +138,7 @@ def import_price_list(
         )
         session.add(draft)
         session.flush()
-        reader_peak_mb = _judge_and_store(session, draft, reader, terms, progress)
+        reader_peak_mb = _judge_and_store(session, draft, stream, terms, progress)
     if not dry_run:
         _supersede_older_drafts(session, draft)
         record(
@@ -132,9 +151,11 @@ def import_price_list(
             sha256=digest,
             data_rows=draft.data_rows,
             allowed=draft.allowed,
+            **({"changes": changes} if changes else {}),
         )
     result = summarise(session, draft, status="dry_run" if dry_run else "draft")
     result.reader_peak_mb = reader_peak_mb
+    result.changes = changes or None
     return result
 
 

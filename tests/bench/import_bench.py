@@ -21,6 +21,10 @@ Three ways to run it:
         process, A B A B …: both imports' figures (which must be the same) and the time ratio to .xlsx.
         An .xls sheet holds at most 65,536 rows, so xls needs --rows 65000 or fewer.
 
+    python tests/bench/import_bench.py --format peppol [--pairs 3] [--rows N] [--database-url URL]
+        the same, with the list as a Peppol BIS Catalogue 3 written from the workbook's rows by
+        tests/peppol_catalogues.py (one catalogue line per data row).
+
 Each whole-process import starts from the same state: a migrated database holding the contract
 and nothing else (a copied SQLite file, or a PostgreSQL database emptied of price lists), so a
 repeated run is a real import and not "unchanged".
@@ -124,6 +128,9 @@ def in_process(args) -> dict:
         "peak_rss_mb_service": round(own_peak),
         "peak_rss_mb_reader_child": round(figures["reader_peak_mb"]),
     }
+
+
+# --- the same list in another format ---------------------------------------------------------------
 
 
 # --- whole processes -------------------------------------------------------------------------------
@@ -300,12 +307,17 @@ def converted_file(path: Path, target: str, folder: Path) -> tuple[Path, float |
     sys.path.insert(0, str(ROOT))
     from tests.factories import formats
 
-    result = folder / f"{path.stem}.{target}"
+    result = folder / f"{path.stem}.{'xml' if target == 'peppol' else target}"
     if result.exists():
         return result, None
     print(f"converting to {target} …", file=sys.stderr)
     start = time.perf_counter()
-    if target == "csv":
+    if target == "peppol":  # a Peppol BIS Catalogue 3, one line per data row, written by Python
+        from importers.profiles import load_profiles
+        from tests.peppol_catalogues import data_rows, write_catalogue
+
+        write_catalogue(data_rows(path, load_profiles()["medi"]), result)
+    elif target == "csv":
         import python_calamine
 
         sheets = python_calamine.load_workbook(str(path)).sheet_names
@@ -395,7 +407,7 @@ def main() -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--whole-process", action="store_true", help="command and bare read as whole processes")
     mode.add_argument("--scaling", action="store_true", help="whole-process imports at 30k, 100k, 300k and 1M rows")
-    mode.add_argument("--format", choices=("xls", "ods", "csv"), help="the list as .xlsx and in this format")
+    mode.add_argument("--format", choices=("xls", "ods", "csv", "peppol"), help="the list as .xlsx and in this format")
     parser.add_argument("--pairs", type=int, default=5, help="--whole-process, --format: A B pairs (default 5)")
     parser.add_argument("--repeat", type=int, default=1, help="--scaling: runs per size, median taken (default 1)")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SCALING_ROWS), help="--scaling: row counts")

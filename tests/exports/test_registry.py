@@ -7,7 +7,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.mark.parametrize(
     ("name", "media_type", "extension"),
-    [("json", "application/json", "json"), ("csv", "text/csv; charset=utf-8", "csv"), ("xlsx", XLSX, "xlsx")],
+    [
+        ("json", "application/json", "json"),
+        ("csv", "text/csv; charset=utf-8", "csv"),
+        ("xlsx", XLSX, "xlsx"),
+        ("peppol", "application/xml", "xml"),
+    ],
 )
 def test_get_format_finds_each_writer(name, media_type, extension):
     fmt = get_format(name)
@@ -19,10 +24,10 @@ def test_get_format_finds_each_writer(name, media_type, extension):
 
 
 def test_get_format_rejects_unknown_names_listing_the_known_ones():
-    with pytest.raises(UnknownFormat, match=r"'pdf'.*csv, json, xlsx") as caught:
+    with pytest.raises(UnknownFormat, match=r"'pdf'.*csv, json, peppol, xlsx") as caught:
         get_format("pdf")
     assert isinstance(caught.value, ValueError)
-    assert caught.value.known == ["csv", "json", "xlsx"]
+    assert caught.value.known == ["csv", "json", "peppol", "xlsx"]
 
 
 @pytest.mark.parametrize(
@@ -43,6 +48,9 @@ def test_get_format_rejects_unknown_names_listing_the_known_ones():
         ("text/csv;q=0, */*", "json"),
         ("text/html, application/xhtml+xml, application/xml;q=0.9, */*;q=0.8", "json"),
         (f"{XLSX};q=1.0, application/json;q=0.1", "xlsx"),
+        ("application/xml", "peppol"),
+        ("application/xml, */*;q=0.8", "peppol"),
+        ("APPLICATION/XML;q=0.9, application/json;q=0.5", "peppol"),
     ],
 )
 def test_accept_header_picks_a_format(accept, expected):

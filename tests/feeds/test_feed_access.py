@@ -47,7 +47,7 @@ def test_refused_feed_looks_like_a_feed_that_does_not_exist(app, eshop_tokens):
     assert len(audit_entries(app, "feed.refused")) == 2
 
 
-@pytest.mark.parametrize("format_name", ["json", "csv", "xlsx"])
+@pytest.mark.parametrize("format_name", ["json", "csv", "xlsx", "peppol"])
 def test_every_format_of_a_foreign_feed_is_refused(app, eshop_tokens, format_name):
     client = bearer_client(app, eshop_tokens["rama"])
     assert_error(client.get(f"/api/v1/feeds/essity?format={format_name}"), 404)

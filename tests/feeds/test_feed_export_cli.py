@@ -6,12 +6,13 @@ import pytest
 
 from exports.formats.csv_format import CsvFormat
 from exports.formats.json_format import JsonFormat
+from exports.formats.peppol import PeppolFormat
 from exports.formats.xlsx_format import XlsxFormat
 from tests.conftest import bearer_client
 from tests.factories import assortments as factory
 from tests.feeds.conftest import feed_rows
 
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx", "peppol")
 
 
 @pytest.mark.parametrize("format_name", FORMATS)
@@ -51,7 +52,7 @@ def test_export_uses_the_bodies_rendered_at_publish(runner, published, tmp_path,
     def refuse(self, document):
         raise AssertionError("the export rendered the feed again")
 
-    for writer in (JsonFormat, CsvFormat, XlsxFormat):
+    for writer in (JsonFormat, CsvFormat, XlsxFormat, PeppolFormat):
         monkeypatch.setattr(writer, "write", refuse)
 
     for format_name in FORMATS:

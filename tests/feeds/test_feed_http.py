@@ -121,7 +121,7 @@ def test_strong_etag_last_modified_and_cache_control(eshop):
     assert eshop.get(FEED).headers["ETag"] == etag  # stable between fetches
 
 
-@pytest.mark.parametrize("format_name", ["json", "csv", "xlsx"])
+@pytest.mark.parametrize("format_name", ["json", "csv", "xlsx", "peppol"])
 def test_if_none_match_gives_304_with_no_body(eshop, format_name):
     url = f"{FEED}?format={format_name}"
     first = eshop.get(url)
@@ -177,7 +177,7 @@ def test_a_new_version_invalidates_the_old_etag(app, eshop, tmp_path):
 # --- gzip --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("format_name", ["json", "csv", "xlsx"])
+@pytest.mark.parametrize("format_name", ["json", "csv", "xlsx", "peppol"])
 def test_gzip_when_the_client_accepts_it(eshop, format_name):
     url = f"{FEED}?format={format_name}"
     plain = eshop.get(url)
