@@ -71,6 +71,7 @@ def file_format(path: Path) -> Format:
         raise unsupported("Filen är tom. Välj prislistans fil (.xlsx, .xls, .ods eller .csv) och ladda upp den igen.")
     if head.startswith((workbook.OLE_MAGIC, workbook.ZIP_MAGIC)):
         return FORMATS[workbook.spreadsheet_format(path) or "xlsx"]  # a zip of something else: refused as .xlsx
+    # A text format told by its first bytes (XML, say) is recognised here, before the CSV fallback.
     if delimited.looks_like_text(head):
         return FORMATS["csv"]
     raise unsupported(

@@ -29,7 +29,7 @@ def test_upload_map_a_colour_and_publish_version_1(app, live_server, new_page, s
 
     page.get_by_role("link", name="Ladda upp prislista").click()
     page.get_by_label("Leverantör").select_option("rama")
-    page.get_by_label("Prislista (.xlsx)").set_input_files(str(samples / "rama-prislista-2026.xlsx"))
+    page.get_by_label("Prislista (.xlsx").set_input_files(str(samples / "rama-prislista-2026.xlsx"))
     shoot(page, "03-upload")
     page.get_by_role("button", name="Ladda upp och läs in").click()
     page.wait_for_url(re.compile(r"/pricelists/jobs/\d+$"))
