@@ -1,0 +1,57 @@
+"""The start page: where every person lands after login, with their tasks and what waits for them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, url_for
+
+from ..auth.permissions import may
+from ..extensions import db
+from ..requests.workflow import STATUS_LABELS
+from ..suppliers import profiles
+from ..web.access import current_user, page_roles
+from .service import what_waits
+
+bp = Blueprint("home_pages", __name__, template_folder="templates")
+
+# (endpoint, what the person does there), in the order people work; each shows only to those who may open it.
+TASKS = (
+    ("contract_pages.contract", "Läs in och läs avtalet"),
+    ("pricelist_pages.upload", "Ladda upp en leverantörs prislista"),
+    ("assortment_pages.overview", "Översikt: utkast, publicerade versioner och e-butikernas hämtningar"),
+    ("assortment_pages.versions", "Publicerade versioner och återställning"),
+    ("token_pages.tokens", "Skapa och återkalla e-butikernas token"),
+    ("order_pages.import_page", "Läs in orderrader från WebSesam"),
+    ("request_pages.queue", "Konsultationer"),
+    ("request_pages.work_orders", "Arbetsordrar"),
+    ("order_pages.orders", "Sök orderhistorik och beställ igen"),
+    ("request_pages.new_request", "Be om en artikel utanför sortimentet (konsultation)"),
+    ("request_pages.lookup_page", "Sök ett ärende"),
+    ("stock_pages.stock_page", "Besluta om lagerartiklar"),
+    ("order_pages.delivery", "Leveransrapport per leverantör"),
+    ("request_pages.candidates_page", "Kandidater till sortimentet"),
+    ("audit_pages.audit", "Händelselogg"),
+)
+
+
+def tasks_for(user) -> list[dict]:
+    """The task links ``user`` may follow: the page exists and its action allows their roles."""
+    views = current_app.view_functions
+    return [
+        {"url": url_for(endpoint), "label": label}
+        for endpoint, label in TASKS
+        if endpoint in views and may(user, views[endpoint].page_action)
+    ]
+
+
+@bp.get("/start")
+@page_roles("home.read")
+def start():
+    """The person's tasks and what waits: drafts, the queue, overdue work orders, own requests, e-shops behind."""
+    user = current_user()
+    return render_template(
+        "home/start.html",
+        tasks=tasks_for(user),
+        waits=what_waits(db.session, user),
+        status_labels=STATUS_LABELS,
+        names={code: profile.name for code, profile in profiles().items()},
+    )
