@@ -26,6 +26,10 @@ from .verdicts import EXCLUSIONS, Verdict
 bp = Blueprint("pricelist_pages", __name__, template_folder="templates")
 
 ROWS_PER_PAGE = 50
+ALREADY_IMPORTED = (
+    "Filen är redan inläst: en fil med exakt samma innehåll lästes in tidigare för leverantören. "
+    "Inget nytt utkast skapades."
+)
 VERDICT_LABELS = {
     Verdict.allowed: "Tillåtna",
     Verdict.invalid_row: "Ogiltiga rader",
@@ -106,7 +110,12 @@ def _state(job_id: int) -> dict:
 def import_job(job_id: int):
     """The progress bar; a small script polls the state, and without scripts the page reloads itself."""
     state = _state(job_id)
-    return render_template("pricelists/import_job.html", state=state, supplier_name=profiles()[state["supplier"]].name)
+    return render_template(
+        "pricelists/import_job.html",
+        state=state,
+        supplier_name=profiles()[state["supplier"]].name,
+        already_imported=ALREADY_IMPORTED if state["result_status"] == "unchanged" else None,
+    )
 
 
 @bp.get("/pricelists/jobs/<int:job_id>/state")
@@ -115,6 +124,8 @@ def import_job_state(job_id: int):
     state = _state(job_id)
     if state["status"] == "done":
         state["result_url"] = url_for("pricelist_pages.import_result", import_id=state["import_id"])
+        if state["result_status"] == "unchanged":
+            state["message"] = ALREADY_IMPORTED
     return state
 
 
