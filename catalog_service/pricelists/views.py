@@ -175,8 +175,14 @@ def invalid_rows_xlsx(import_id: int):
 @bp.post("/pricelists/<int:import_id>/colours")
 @page_roles("pricelists.upload")
 def decide_colour(import_id: int):
-    """Map an unknown colour to a base colour, or mark it as not one; the counts change at once."""
+    """Map an unknown colour to a base colour, or mark it as not one; the counts change at once. The form on the
+    review page sends ``back=review`` and is answered there."""
     draft = get_import(db.session, import_id)
+    back = (
+        url_for("assortment_pages.review", supplier=draft.supplier, _anchor="unknown-colours")
+        if request.form.get("back") == "review"
+        else url_for("pricelist_pages.import_result", import_id=import_id)
+    )
     value = request.form.get("value", "")
     base = request.form.get("base_colour", "").strip() or None
     try:
@@ -184,10 +190,10 @@ def decide_colour(import_id: int):
     except DomainError as error:
         discard()
         flash(error.message)
-        return redirect(url_for("pricelist_pages.import_result", import_id=import_id))
+        return redirect(back)
     if base:
         rows = "rad blev tillåten" if moved == 1 else "rader blev tillåtna"
         flash(f"Färgen {value!r} räknas nu som {base}: {moved} {rows}.")
     else:
         flash(f"Färgen {value!r} är markerad som inte basfärg.")
-    return redirect(url_for("pricelist_pages.import_result", import_id=import_id))
+    return redirect(back)
