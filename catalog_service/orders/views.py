@@ -98,6 +98,13 @@ def _kind_labels() -> dict[str, str]:
     return LABELS
 
 
+@bp.post("/orders/<kundordernummer>/reorder")
+@page_roles("orders.reorder")
+def start_reorder(kundordernummer: str):
+    """The "Beställ igen" button (a POST, like the API's reorder): on to the reorder page of that order."""
+    return redirect(url_for("order_pages.reorder_page", kundordernummer=kundordernummer), code=303)
+
+
 @bp.get("/orders/<kundordernummer>/reorder")
 @page_roles("orders.reorder")
 def reorder_page(kundordernummer: str):

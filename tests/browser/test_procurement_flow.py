@@ -24,6 +24,8 @@ def test_upload_map_a_colour_and_publish_version_1(app, live_server, new_page, s
     expect(page).to_have_url(re.compile(r"/login\?next=/$"))  # anonymous: to the login page
     shoot(page, "01-login")
     log_in(page, "upphandlare1", PASSWORD)
+    expect(page.get_by_role("heading", name="Start", exact=True)).to_be_visible()  # every role lands there
+    page.locator("nav").get_by_role("link", name="Översikt").click()
     expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
     shoot(page, "02-overview-before")
 

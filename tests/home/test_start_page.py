@@ -108,7 +108,7 @@ def test_order_import_in_the_browser_names_where_personal_data_is_and_never_the_
 def test_reorder_page_shows_orderable_lines_and_a_prefilled_consultation(app, orders_loaded):  # noqa: F811
     prescriber = page_client(app, "forskrivare", name="forskrivare1")
     history = prescriber.get("/orders?kundordernummer=KO-2600001").text
-    assert 'action="/orders/KO-2600001/reorder"' in history and "Beställ igen" in history
+    assert 'action="/orders/KO-2600001/reorder" class="inline"' in history and "Beställ igen" in history
     assert "Skriv ut etiketter" not in history and "/orders/delivery" not in history  # not the prescriber's
     page = prescriber.get("/orders/KO-2600001/reorder")
     assert page.status_code == 200
