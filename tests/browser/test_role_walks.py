@@ -103,7 +103,6 @@ def rama_published(app, samples, sample_contract):
     factory.publish(app, "rama")
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (Debian poppler-utils) reads the label PDF")
 def test_hmc_order_import_request_to_work_order_labels_and_stock(
     app, live_server, new_page, samples, blanked_export, rama_published, tmp_path
 ):
@@ -154,7 +153,7 @@ def test_hmc_order_import_request_to_work_order_labels_and_stock(
     shoot(page, "walk-hmc-02-work-order")
 
     made_to_measure = next(row[0] for row in _orders(blanked_export) if row[5] == "Ja")
-    page.locator("nav").get_by_role("link", name="Ordrar").click()
+    page.locator("nav").get_by_role("link", name="Ordrar", exact=True).click()
     page.get_by_label("Kundordernummer").fill(made_to_measure)
     page.get_by_role("button", name="Sök").click()
     page.get_by_label("Batchnummer").first.fill("B-20260504")
@@ -162,8 +161,10 @@ def test_hmc_order_import_request_to_work_order_labels_and_stock(
         page.get_by_role("button", name="Skriv ut etiketter").first.click()
     pdf = tmp_path / "etiketter.pdf"
     download.value.save_as(pdf)
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert made_to_measure in text and "B-20260504" in text
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    if shutil.which("pdftotext"):  # Debian poppler-utils (.ci/run installs it) reads the labels back
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert made_to_measure in text and "B-20260504" in text
 
     page.locator("nav").get_by_role("link", name="Lagerartiklar").click()
     page.locator("#articles tbody a").first.click()
@@ -206,7 +207,7 @@ def test_forskrivare_request_refused_then_history_and_reorder(
     page.get_by_role("button", name="Skicka").click()
     expect(page.get_by_role("heading", name=re.compile(r"Konsultation KONS-\d{4}-000001"))).to_be_visible()
 
-    page.locator("nav").get_by_role("link", name="Ordrar").click()
+    page.locator("nav").get_by_role("link", name="Ordrar", exact=True).click()
     page.get_by_label("Kundordernummer").fill(order)
     page.get_by_role("button", name="Sök").click()
     expect(page.get_by_role("heading", name=f"Order {order}")).to_be_visible()
