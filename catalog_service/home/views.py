@@ -14,22 +14,23 @@ from .service import what_waits
 bp = Blueprint("home_pages", __name__, template_folder="templates")
 
 # (endpoint, what the person does there), in the order people work; each shows only to those who may open it.
+# Labels differ from the menu's (no menu label is part of one), so "the link Avtal" means one link on the page.
 TASKS = (
-    ("contract_pages.contract", "Läs in och läs avtalet"),
+    ("contract_pages.contract", "Läs in upphandlingens modeller, basfärger och priser"),
     ("pricelist_pages.upload", "Ladda upp en leverantörs prislista"),
-    ("assortment_pages.overview", "Översikt: utkast, publicerade versioner och e-butikernas hämtningar"),
-    ("assortment_pages.versions", "Publicerade versioner och återställning"),
+    ("assortment_pages.overview", "Läget per leverantör: utkast, publicering och e-butikernas hämtningar"),
+    ("assortment_pages.versions", "Publicering och återställning av sortimentet"),
     ("token_pages.tokens", "Skapa och återkalla e-butikernas token"),
     ("order_pages.import_page", "Läs in orderrader från WebSesam"),
-    ("request_pages.queue", "Konsultationer"),
-    ("request_pages.work_orders", "Arbetsordrar"),
+    ("request_pages.queue", "Handlägg kön"),
+    ("request_pages.work_orders", "Pågående och försenade beställningar via arbetsorder"),
     ("order_pages.orders", "Sök orderhistorik och beställ igen"),
-    ("request_pages.new_request", "Be om en artikel utanför sortimentet (konsultation)"),
-    ("request_pages.lookup_page", "Sök ett ärende"),
-    ("stock_pages.stock_page", "Besluta om lagerartiklar"),
+    ("request_pages.new_request", "Be om en artikel utanför sortimentet"),
+    ("request_pages.lookup_page", "Följ ett ärende"),
+    ("stock_pages.stock_page", "Besluta vad HMC ska lagerhålla"),
     ("order_pages.delivery", "Leveransrapport per leverantör"),
     ("request_pages.candidates_page", "Kandidater till sortimentet"),
-    ("audit_pages.audit", "Händelselogg"),
+    ("audit_pages.audit", "Vem gjorde vad och när"),
 )
 
 

@@ -172,3 +172,10 @@ def test_the_procurement_officer_creates_and_revokes_eshop_tokens_but_never_sees
     assert officer.post(f"/tokens/{person.id}/revoke", data={"csrf_token": token}).status_code == 404
     assert officer.post(f"/tokens/{eshop.id}/revoke", data={"csrf_token": token}).status_code == 302
     assert bearer_client(app, raw).get("/api/v1/feeds/juzo").status_code == 401
+
+
+def test_no_task_label_contains_a_menu_label():
+    from catalog_service.home.views import TASKS
+    from catalog_service.web.navigation import MENU
+
+    assert [(task, item) for _, task in TASKS for _, item in MENU if item.lower() in task.lower()] == []
