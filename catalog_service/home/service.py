@@ -54,8 +54,9 @@ def eshops_behind(session: Session, now: datetime | None = None) -> list[dict]:
     return behind
 
 
-def drafts_to_review(session: Session, user: User) -> list[PriceListImport]:
-    """Each supplier's draft waiting for review, newest first; ``own`` ones need another person to publish."""
+def drafts_to_review(session: Session) -> list[PriceListImport]:
+    """Each supplier's latest draft waiting for review, newest first (the page marks the reader's own uploads:
+    another person publishes them)."""
     drafts = session.scalars(
         select(PriceListImport).where(PriceListImport.status == ImportStatus.draft).order_by(PriceListImport.id.desc())
     )
@@ -101,7 +102,7 @@ def what_waits(session: Session, user: User, now: datetime | None = None) -> dic
     """The start page's lists for ``user``: only those of the tasks their roles allow (auth/permissions.py)."""
     waits: dict = {}
     if may(user, "assortment.publish"):
-        waits["drafts"] = drafts_to_review(session, user)
+        waits["drafts"] = drafts_to_review(session)
     if may(user, "tokens.manage"):
         waits["eshops_behind"] = eshops_behind(session, now)
     if may(user, "work_orders.list"):
