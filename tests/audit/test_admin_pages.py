@@ -37,7 +37,10 @@ def tokens_in_db(app) -> list[ApiToken]:
 
 @pytest.mark.parametrize(
     ("path", "allowed", "refused"),
-    [("/audit", ("admin",), ("upphandlare", "hmc", "forskrivare")), ("/tokens", ("admin", "upphandlare"), ("hmc", "forskrivare"))],
+    [
+        ("/audit", ("admin",), ("upphandlare", "hmc", "forskrivare")),
+        ("/tokens", ("admin", "upphandlare"), ("hmc", "forskrivare")),
+    ],
 )
 def test_admin_pages_open_for_their_roles_only(app, path, allowed, refused):
     for role in allowed:
