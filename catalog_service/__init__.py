@@ -84,6 +84,7 @@ def _register(app: Flask) -> None:
     from .audit.views import bp as audit_pages
     from .auth.views import bp as token_pages
     from .contracts.views import bp as contract_pages
+    from .home.views import bp as home_pages
     from .orders.views import bp as order_pages
     from .pricelists.views import bp as pricelist_pages
     from .requests.views import bp as requests_pages
@@ -97,6 +98,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(web_bp)  # the shell: base templates, static files, health
     filters.init_app(app)
     for pages in (
+        home_pages,
         assortment_pages,
         contract_pages,
         pricelist_pages,

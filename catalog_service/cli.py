@@ -154,7 +154,7 @@ class Progress:
 
     def __call__(self, done: int, expected: int) -> None:
         now = time.monotonic()
-        if now - self.last < 0.5:
+        if not done or now - self.last < 0.5:  # nothing read yet: a file refused at once prints only the reason
             return
         self.last, self.shown = now, True
         share = f" ({100 * done // expected} %)" if expected else ""

@@ -27,7 +27,17 @@ from .formats import iter_file_sheets
 from .profiles import COLOUR_FIELDS, REQUIRED_FIELDS, SupplierProfile, header_key
 from .workbook import WorkbookLimits, column_letter
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 5000  # rows per batch at most: the parent stores a batch with one bulk insert
+MIN_BATCH_SIZE = 250  # and at least (per-batch overhead), unless the sheet is smaller
+PROGRESS_STEPS = 20  # a sheet is sent in about this many batches, so progress moves in steps of 5 %
+
+
+def batch_size(data_rows: int) -> int:
+    """Rows per batch for a sheet of about ``data_rows`` rows: a twentieth of it (each batch is a progress
+    step the upload page shows), between MIN_BATCH_SIZE and BATCH_SIZE."""
+    return max(MIN_BATCH_SIZE, min(BATCH_SIZE, -(-data_rows // PROGRESS_STEPS)))
+
+
 # Field names as people read them, in messages.
 FIELD_LABELS = {
     "article_number": "artikelnummer",
@@ -315,6 +325,7 @@ def _parse_sheet(layout, rows, state, summary) -> Iterator[list[ParsedRow]]:
     pending_empty = 0
     number = layout.header_row
     parse = _row_parser(layout, state, summary)
+    size = batch_size(layout.last_row - layout.header_row)
     i_article, i_model = layout.indexes["article_number"], layout.indexes["model"]
     widest = max(i_article, i_model)
     for row in rows:
@@ -332,7 +343,7 @@ def _parse_sheet(layout, rows, state, summary) -> Iterator[list[ParsedRow]]:
             summary.skipped_rows += 1
             continue
         batch.append(parse(row, number))
-        if len(batch) >= BATCH_SIZE:
+        if len(batch) >= size:
             refuse_control_characters(batch, layout)
             summary.data_rows += len(batch)
             yield RowBatch.of(batch)

@@ -154,6 +154,8 @@ def _review_page(code: str, *, message: str | None = None, ask_removal: bool = F
         ask_removal=ask_removal or _guard_expected(published, diff),
         own_draft=_four_eyes() and draft.created_by.casefold() == user.name.casefold(),
         can_publish=may(user, "assortment.publish"),
+        can_map=may(user, "pricelists.upload"),
+        bases=sorted(b.name for b in draft.contract.base_colours if b.supplier == code),
         labels=FIELD_LABELS,
         missing_reasons=MISSING_REASONS,
         verdict_labels=VERDICT_LABELS,

@@ -21,8 +21,10 @@ class Permission(NamedTuple):
 
 
 PERMISSIONS: dict[str, Permission] = {
+    "home.read": Permission((U, H, F), "the start page: one's own tasks and what waits"),
     "overview.read": Permission((U, H), "the overview page: imports, drafts, published versions, e-shop fetches"),
     "contract.read": Permission((U, H), "the contract: procured models, base colours, prices"),
+    "contract.load": Permission((U,), "load the contract workbook (replaces the active contract)"),
     "pricelists.read": Permission((U, H), "price-list imports and their results"),
     "pricelists.upload": Permission((U,), "upload a price list, map unknown colours"),
     "assortment.read": Permission((U, H), "review a draft (diff, reconciliation), versions, e-shop fetch status"),
@@ -40,8 +42,9 @@ PERMISSIONS: dict[str, Permission] = {
     "requests.act": Permission((F, H), "take a step on a request (which step: the workflow's own table)"),
     "requests.candidates": Permission((H, U), "articles asked for repeatedly outside the assortment"),
     "work_orders.act": Permission((H,), "take a step on a work order"),
+    "work_orders.list": Permission((H,), "the list of work orders, overdue ones first"),
     "audit.read": Permission((A,), "the audit log"),
-    "tokens.manage": Permission((A,), "create and revoke e-shop tokens"),
+    "tokens.manage": Permission((U,), "create and revoke e-shop tokens"),
 }
 
 

@@ -1,4 +1,5 @@
-"""The e-shop token pages (admin): list, create (shown once), revoke."""
+"""The e-shop token pages (the procurement officer, who runs the e-shop relationship; admin): list, create
+(shown once), revoke. People's API tokens are listed and revoked here by admin only."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..suppliers import profiles
 from ..transactions import discard
 from ..web.access import current_user, page_roles
 from . import service as tokens_service
+from .models import ApiToken, Role, TokenKind
 
 bp = Blueprint("token_pages", __name__, template_folder="templates")
 
@@ -36,6 +38,9 @@ def create_token():
 @page_roles("tokens.manage")
 def revoke_token(token_id: int):
     """Revoke a token at once: the next request with it is refused."""
+    found = db.session.get(ApiToken, token_id)
+    if found is not None and found.kind is not TokenKind.eshop and not current_user().has_role(Role.admin):
+        return _tokens_page(errors=[f"Token {token_id} finns inte."], status=404)  # people's tokens: admin only
     try:
         token = tokens_service.revoke_token(db.session, token_id, actor=current_user().name)
     except DomainError as refused:  # unknown or already revoked
@@ -47,7 +52,8 @@ def revoke_token(token_id: int):
 
 def _tokens_page(*, created: dict | None = None, errors=(), status: int = 200):
     names = {code: profile.name for code, profile in profiles().items()}
-    page = render_template(
-        "auth/tokens.html", tokens=tokens_service.list_tokens(db.session), names=names, created=created, errors=errors
-    )
+    shown = tokens_service.list_tokens(db.session)
+    if not current_user().has_role(Role.admin):
+        shown = [token for token in shown if token.kind is TokenKind.eshop]
+    page = render_template("auth/tokens.html", tokens=shown, names=names, created=created, errors=errors)
     return page, status

@@ -49,6 +49,87 @@ def search_orders():
     return redirect(url_for("order_pages.orders", **_search_args(search)), code=303)
 
 
+@bp.get("/orders/import")
+@page_roles("orders.import")
+def import_page():
+    """The form for WebSesam's order-line export."""
+    return render_template("orders/import.html", result=None, error=None)
+
+
+@bp.post("/orders/import")
+@page_roles("orders.import")
+def import_upload():
+    """Import the export as `catalog orders import` does; a refusal lists sheet, row, column and kind, never a value."""
+    import tempfile
+    from pathlib import Path
+
+    from ..errors import DomainError, status_of
+    from ..files import safe_name
+    from ..transactions import discard
+    from ..web.access import current_user
+    from .service import import_orders
+
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return render_template("orders/import.html", result=None, error="Välj en fil (.xlsx) att läsa in."), 422
+    with tempfile.TemporaryDirectory(prefix="catalog-upload-") as folder:
+        path = Path(folder) / "orders.xlsx"
+        upload.save(path)
+        try:
+            result = import_orders(
+                db.session,
+                path,
+                actor=current_user().name,
+                filename=safe_name(upload.filename, fallback="orderrader.xlsx"),
+                kundordernummer_pattern=current_app.config.get("KUNDORDERNUMMER_PATTERN"),
+            )
+        except DomainError as error:
+            discard()
+            return render_template("orders/import.html", result=None, error=error.message), status_of(error)
+    if result.status == "refused":
+        discard()  # nothing of a refused file is stored
+        return render_template("orders/import.html", result=result, kind_labels=_kind_labels(), error=None), 422
+    return render_template("orders/import.html", result=result, error=None), 201
+
+
+def _kind_labels() -> dict[str, str]:
+    from ..privacy.guard import LABELS
+
+    return LABELS
+
+
+@bp.post("/orders/<kundordernummer>/reorder")
+@page_roles("orders.reorder")
+def start_reorder(kundordernummer: str):
+    """The "Beställ igen" button (a POST, like the API's reorder): on to the reorder page of that order."""
+    return redirect(url_for("order_pages.reorder_page", kundordernummer=kundordernummer), code=303)
+
+
+@bp.get("/orders/<kundordernummer>/reorder")
+@page_roles("orders.reorder")
+def reorder_page(kundordernummer: str):
+    """The "Beställ igen" page: which lines can be ordered in which e-shop at the contract price, and why not the
+    others, each with a consultation request filled in (the API's reorder draft, POST /api/v1/orders/<nr>/reorder)."""
+    from ..errors import DomainError, status_of
+    from ..requests.workflow import REASON_LABELS, URGENCY_LABELS
+    from .reorder import reorder_draft
+
+    number = unicodedata.normalize("NFKC", kundordernummer).strip()
+    if _not_an_order_number(number):
+        return _orders_page(_empty_search(), errors=["Ordern finns inte i historiken."], status=404)
+    try:
+        draft = reorder_draft(db.session, number)
+    except DomainError as error:
+        return _orders_page(_empty_search(), notices=[error.message], status=status_of(error))
+    return render_template(
+        "orders/reorder.html",
+        draft=draft,
+        names={code: profile.name for code, profile in profiles().items()},
+        reason_labels=REASON_LABELS,
+        urgency_labels=URGENCY_LABELS,
+    )
+
+
 @bp.post("/orders/<kundordernummer>/labels")
 @page_roles("orders.labels")
 def order_labels_pdf(kundordernummer: str):

@@ -199,6 +199,8 @@ def _judge_and_store(session, draft: PriceListImport, stream, terms: SupplierTer
             layouts.append({"sheet": message.name, "header_row": message.header_row, "columns": message.columns})
             columns[message.name] = message.columns
             tally.expected += max(message.last_row - message.header_row, 0)
+            if progress:  # the sheet is read: the bar can show how many rows are coming
+                progress(tally.rows, max(tally.expected, tally.rows))
         elif isinstance(message, ReadSummary):
             summary = message
         else:

@@ -28,6 +28,10 @@ from .verdicts import EXCLUSIONS, Verdict
 bp = Blueprint("pricelist_pages", __name__, template_folder="templates")
 
 ROWS_PER_PAGE = 50
+ALREADY_IMPORTED = (
+    "Filen är redan inläst: en fil med exakt samma innehåll lästes in tidigare för leverantören. "
+    "Inget nytt utkast skapades."
+)
 VERDICT_LABELS = {
     Verdict.allowed: "Tillåtna",
     Verdict.invalid_row: "Ogiltiga rader",
@@ -109,7 +113,12 @@ def _state(job_id: int) -> dict:
 def import_job(job_id: int):
     """The progress bar; a small script polls the state, and without scripts the page reloads itself."""
     state = _state(job_id)
-    return render_template("pricelists/import_job.html", state=state, supplier_name=profiles()[state["supplier"]].name)
+    return render_template(
+        "pricelists/import_job.html",
+        state=state,
+        supplier_name=profiles()[state["supplier"]].name,
+        already_imported=ALREADY_IMPORTED if state["result_status"] == "unchanged" else None,
+    )
 
 
 @bp.get("/pricelists/jobs/<int:job_id>/state")
@@ -118,6 +127,8 @@ def import_job_state(job_id: int):
     state = _state(job_id)
     if state["status"] == "done":
         state["result_url"] = url_for("pricelist_pages.import_result", import_id=state["import_id"])
+        if state["result_status"] == "unchanged":
+            state["message"] = ALREADY_IMPORTED
     return state
 
 
@@ -167,8 +178,14 @@ def invalid_rows_xlsx(import_id: int):
 @bp.post("/pricelists/<int:import_id>/colours")
 @page_roles("pricelists.upload")
 def decide_colour(import_id: int):
-    """Map an unknown colour to a base colour, or mark it as not one; the counts change at once."""
+    """Map an unknown colour to a base colour, or mark it as not one; the counts change at once. The form on the
+    review page sends ``back=review`` and is answered there."""
     draft = get_import(db.session, import_id)
+    back = (
+        url_for("assortment_pages.review", supplier=draft.supplier, _anchor="unknown-colours")
+        if request.form.get("back") == "review"
+        else url_for("pricelist_pages.import_result", import_id=import_id)
+    )
     value = request.form.get("value", "")
     base = request.form.get("base_colour", "").strip() or None
     try:
@@ -176,10 +193,10 @@ def decide_colour(import_id: int):
     except DomainError as error:
         discard()
         flash(error.message)
-        return redirect(url_for("pricelist_pages.import_result", import_id=import_id))
+        return redirect(back)
     if base:
         rows = "rad blev tillåten" if moved == 1 else "rader blev tillåtna"
         flash(f"Färgen {value!r} räknas nu som {base}: {moved} {rows}.")
     else:
         flash(f"Färgen {value!r} är markerad som inte basfärg.")
-    return redirect(url_for("pricelist_pages.import_result", import_id=import_id))
+    return redirect(back)

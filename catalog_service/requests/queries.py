@@ -24,7 +24,7 @@ from ..privacy.guard import check_structured
 from ..suppliers import profiles
 from . import validation as check
 from .lookup import version_item
-from .models import ConsultationRequest, RequestStatus, WorkOrder
+from .models import ConsultationRequest, RequestStatus, WorkOrder, WorkOrderStatus
 from .numbering import SWEDEN, swedish_date
 from .service import allowed_actions, get_request
 from .workflow import OPEN_STATUSES, QUEUE_ROLES, READ_ROLES, has_any, require_any
@@ -233,6 +233,24 @@ def _event(event) -> dict:
 def _supplier_name(code: str | None) -> str | None:
     profile = profiles().get(code) if code else None
     return profile.name if profile else code
+
+
+OPEN_WORK_ORDERS = (WorkOrderStatus.created, WorkOrderStatus.ordered, WorkOrderStatus.received_at_hmc)
+
+
+def list_work_orders(session: Session, *, roles: Iterable[str], open_only: bool = True, today=None) -> list[dict]:
+    """Work orders as shown (work_order_view): overdue first, then oldest first; open ones only by default.
+
+    Changes nothing.
+    """
+    query = select(WorkOrder).options(selectinload(WorkOrder.request).selectinload(ConsultationRequest.events))
+    if open_only:
+        query = query.where(WorkOrder.status.in_(OPEN_WORK_ORDERS))
+    today = today or swedish_today()
+    views = [
+        work_order_view(order, roles=roles, today=today) for order in session.scalars(query.order_by(WorkOrder.id))
+    ]
+    return sorted(views, key=lambda view: not view["overdue"])
 
 
 def work_order_view(order: WorkOrder, *, roles: Iterable[str], today: date | None = None) -> dict:

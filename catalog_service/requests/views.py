@@ -16,7 +16,16 @@ from ..web.access import current_user, page_roles
 from ..web.queries import load_query
 from .candidates import DEFAULT_MIN_COUNT, DEFAULT_MONTHS, assortment_candidates
 from .models import COMMENT_MAX, DESCRIPTION_MAX, MODEL_MAX, SPECIFICATION_MAX, RequestStatus
-from .queries import get_request_for, list_requests, lookup, lookup_number, overdue_days, request_view, work_order_view
+from .queries import (
+    get_request_for,
+    list_requests,
+    list_work_orders,
+    lookup,
+    lookup_number,
+    overdue_days,
+    request_view,
+    work_order_view,
+)
 from .schemas import RequestQuerySchema
 from .service import SUBMIT_FIELDS, perform, submit_request
 from .workflow import (
@@ -37,6 +46,8 @@ NOT_A_LOOKUP_NUMBER = (
     "Sök på ett ärendenummer (som KONS-2026-000123) eller ett kundordernummer (som KO-2600001). "
     "Skriv aldrig namn eller andra personuppgifter."
 )
+# The queue's default: the open requests and those whose work order is under way (HMC still has work on them).
+QUEUE_DEFAULT = (*OPEN_STATUSES, RequestStatus.work_order_created)
 APPROVE_FIELDS = ("cost_estimate_sek", "cost_unit_code", "supplier", "article_number", "specification")
 
 
@@ -195,7 +206,7 @@ def _queue_query(args) -> tuple[dict, list[str]]:
     args = args.copy()
     args.setlist("status", [value for value in args.getlist("status") if value != "all"])
     query, _refused = load_query(QUEUE_QUERY, args)  # a refused status, urgency or age filters nothing
-    query["statuses"] = [] if show_all else (query.pop("status", None) or list(OPEN_STATUSES))
+    query["statuses"] = [] if show_all else (query.pop("status", None) or list(QUEUE_DEFAULT))
     errors = []
     supplier = (query.get("supplier") or "").lower()
     if supplier and supplier not in profiles():
@@ -253,6 +264,16 @@ def request_action(number: str):
             return _message(error)
         return _detail_page(number, error=message, status=status)
     return redirect(url_for("request_pages.detail", number=number.strip().upper()), 303)
+
+
+@bp.get("/work-orders")
+@page_roles("work_orders.list")
+def work_orders():
+    """The work orders: open ones by default (overdue first), or all with ?alla=1."""
+    _actor, roles = _me()
+    show_all = request.args.get("alla") == "1"
+    views = list_work_orders(db.session, roles=roles, open_only=not show_all)
+    return render_template("requests/work_orders.html", views=views, show_all=show_all)
 
 
 @bp.get("/work-orders/<number>")

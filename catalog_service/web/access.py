@@ -86,10 +86,10 @@ def log_out() -> None:
 def safe_next(target: str | None) -> str:
     """Where to go after login: only a path on this site, never another host."""
     if not target:
-        return url_for("assortment_pages.overview")
+        return url_for("home_pages.start")  # every role may open its start page
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for("assortment_pages.overview")
+        return url_for("home_pages.start")
     return target
 
 

@@ -10,6 +10,7 @@ from .access import current_user
 # (endpoint, label), in the order people work; an endpoint that is not registered is left out, and each
 # item shows for the people who may open its page (the page's own action in auth/permissions.py).
 MENU = (
+    ("home_pages.start", "Start"),
     ("assortment_pages.overview", "Översikt"),
     ("contract_pages.contract", "Avtal"),
     ("pricelist_pages.upload", "Ladda upp prislista"),
@@ -17,6 +18,7 @@ MENU = (
     ("request_pages.new_request", "Ny konsultation"),
     ("request_pages.lookup_page", "Sök ärende"),
     ("request_pages.queue", "Konsultationer"),
+    ("request_pages.work_orders", "Arbetsordrar"),
     ("request_pages.candidates_page", "Sortimentskandidater"),
     ("order_pages.orders", "Ordrar"),
     ("order_pages.delivery", "Leveranser"),
@@ -31,11 +33,12 @@ def init_app(app: Flask) -> None:
     def _menu():
         user = current_user()
         if user is None:
-            return {"menu": [], "user": None}
+            return {"menu": [], "user": None, "can": lambda action: False}
         views = current_app.view_functions
         items = [
             {"url": url_for(endpoint), "label": label, "endpoint": endpoint}
             for endpoint, label in MENU
             if endpoint in views and may(user, views[endpoint].page_action)
         ]
-        return {"menu": items, "user": user}
+        # ``can("orders.labels")``: a page shows a link or form only to those who may use it
+        return {"menu": items, "user": user, "can": lambda action: may(user, action)}

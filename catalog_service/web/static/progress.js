@@ -18,6 +18,16 @@
   function show(state) {
     bar.value = state.percent;
     bar.textContent = state.percent + " %";
+    if (state.status === "done" && state.message) {
+      // A byte-identical file: nothing new was imported; say so and link the earlier result.
+      bar.value = 100;
+      text.textContent = state.message + " ";
+      var link = document.createElement("a");
+      link.href = state.result_url;
+      link.textContent = "Visa det tidigare resultatet";
+      text.appendChild(link);
+      return false;
+    }
     if (state.status === "done") {
       bar.value = 100;
       text.textContent = counted(state) + " (100 %). Klart.";
@@ -32,7 +42,7 @@
       return false;
     }
     text.textContent = state.rows_expected
-      ? counted(state) + " (" + state.percent + " %)"
+      ? "Läst och bedömt " + counted(state) + " (" + state.percent + " %)"
       : "Läser filen …";
     return true;
   }

@@ -1,0 +1,1 @@
+"""The start page: each person's own tasks and what waits for them, whatever their role."""
