@@ -21,12 +21,12 @@ from ..web.access import current_user, page_roles
 from .review import review_draft
 from .service import (
     REMOVAL_GUARD_SHARE,
-    current_version,
     latest_draft,
     list_versions,
     publish_assortment,
     rollback_assortment,
 )
+from .versions import current_version
 
 bp = Blueprint("assortment_pages", __name__, template_folder="templates")
 
