@@ -263,3 +263,51 @@ def fetch_status(session: Session, supplier: str) -> list[dict]:
         }
         for token, fetch in rows
     ]
+
+
+def upcoming(session: Session, supplier: str, now: datetime | None = None) -> dict:
+    """What the supplier's e-shop will see next: the version in effect and the scheduled ones, soonest first."""
+    now = now or utcnow()
+    code = profile_for(supplier).code
+    current = current_version(session, code, now)
+    return {
+        "supplier": code,
+        "in_effect": None
+        if current is None
+        else {"version": current.number, "effective_from": current.effective_from, "items": current.item_count},
+        "upcoming": [
+            {
+                "version": version.number,
+                "published_at": version.published_at,
+                "effective_from": version.effective_from,
+                "items": version.item_count,
+                "url": f"/api/v1/feeds/{code}/upcoming/{version.number}",
+            }
+            for version in scheduled_versions(session, now, code)
+        ],
+    }
+
+
+def scheduled_head(session: Session, supplier: str, number: int, format_name: str) -> FeedHead:
+    """The head of a scheduled version's document (not cached: read while preparing, not polled).
+
+    Raises NotFound when the version is not scheduled now (unknown, cancelled or already in effect).
+    """
+    if format_name not in FORMATS:
+        get_format(format_name)
+    now = utcnow()
+    row = session.execute(
+        select(FeedDocument.id, AssortmentVersion.number, FeedDocument.rendered_at, FeedDocument.etag)
+        .add_columns(FeedDocument.media_type)
+        .join(AssortmentVersion, FeedDocument.version_id == AssortmentVersion.id)
+        .where(
+            AssortmentVersion.supplier == supplier,
+            AssortmentVersion.number == number,
+            FeedDocument.format == format_name,
+            AssortmentVersion.cancelled_at.is_(None),
+            AssortmentVersion.effective_from > now,
+        )
+    ).first()
+    if row is None:
+        raise NotFound("no_scheduled_version", f"Version {number} av {supplier} är inte schemalagd.")
+    return FeedHead(row[0], row[1], _aware(row[2]), row[3], row[4])
