@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, Permission] = {
     "work_orders.list": Permission((H,), "the list of work orders, overdue ones first"),
     "audit.read": Permission((A,), "the audit log"),
     "tokens.manage": Permission((U,), "create and revoke e-shop tokens"),
+    "metrics.read": Permission((A,), "read `/metrics` (Prometheus); also open to callers on loopback"),
 }
 
 
