@@ -96,6 +96,9 @@ def app(database_url, database_template, tmp_path):
             # No sweep for lost import jobs in a thread beside each test; tests/pricelists/test_lost_jobs.py
             # turns it on.
             "JOB_SWEEP_SECONDS": 0,
+            # Pages are reached with a password alone (page_client); tests/auth/test_mfa.py turns the
+            # second factor on.
+            "REQUIRE_MFA": False,
         }
     )
     yield app
