@@ -79,7 +79,13 @@ def database_url(database_template, tmp_path) -> str:
 
 
 @pytest.fixture
-def app(database_url, database_template, tmp_path):
+def app_config() -> dict:
+    """Settings a test module adds to the test app's (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, database_template, tmp_path, app_config):
     app = create_app(
         {
             "TESTING": True,
@@ -99,6 +105,7 @@ def app(database_url, database_template, tmp_path):
             # Pages are reached with a password alone (page_client); tests/auth/test_mfa.py turns the
             # second factor on.
             "REQUIRE_MFA": False,
+            **app_config,
         }
     )
     yield app

@@ -92,8 +92,12 @@ def _verified_claims(provider) -> dict:
         raise ValueError("the provider answered with an error")
     if not oidc.first_use("state", request.args.get("state", "")):
         raise ReplayedCallback("state")
+    # Both named here: Authlib's default options check the issuer only, and the audience only through azp.
     token = provider.authorize_access_token(
-        claims_options={"iss": {"essential": True, "values": [oidc.issuer_of(current_app.config)]}},
+        claims_options={
+            "iss": {"essential": True, "values": [oidc.issuer_of(current_app.config)]},
+            "aud": {"essential": True, "values": [provider.client_id]},
+        },
         leeway=LEEWAY_SECONDS,
     )
     claims = token.get("userinfo")
