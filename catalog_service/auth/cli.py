@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from ..cli import actor_option, emit_json, json_option, transactional
 from ..extensions import db
 from .models import Role
-from .service import create_token, create_user, list_tokens, revoke_token
+from .service import create_token, create_user, list_tokens, revoke_token, set_active
 
 
 @click.group("user")
@@ -33,6 +33,28 @@ def create_user_command(name, roles, password_stdin, actor):
         )
     created = create_user(db.session, name, list(roles), actor=actor, password=password or None)
     click.echo(f"Användaren {created.name} skapad med roller {', '.join(created.roles)}.", err=True)
+
+
+@user.command("disable")
+@click.argument("name")
+@actor_option
+@with_appcontext
+@transactional
+def disable_user_command(name, actor):
+    """Disable a person: every session of theirs ends at once, and their API tokens stop working."""
+    set_active(db.session, name, False, actor=actor)
+    click.echo(f"Användaren {name} är spärrad; alla sessioner är avslutade.", err=True)
+
+
+@user.command("enable")
+@click.argument("name")
+@actor_option
+@with_appcontext
+@transactional
+def enable_user_command(name, actor):
+    """Enable a disabled person again (they log in anew: old sessions stay ended)."""
+    set_active(db.session, name, True, actor=actor)
+    click.echo(f"Användaren {name} är aktiv igen.", err=True)
 
 
 @click.group("token")

@@ -58,6 +58,26 @@ def verify_password(session: Session, name: str, password: str) -> User | None:
     return user
 
 
+def set_active(session: Session, name: str, active: bool, *, actor: str) -> User:
+    """Disable or enable a person. Disabling ends all their sessions at once (the session epoch moves on, so
+    they stay ended after the person is enabled again); their API tokens stop working while disabled.
+    Raises NotFound; disabling a disabled person (or enabling an active one) is a Conflict."""
+    user = find_user(session, name)
+    if user.active == active:
+        raise Conflict("user_unchanged", f"Användaren {name!r} är redan {'aktiv' if active else 'spärrad'}.")
+    user.active = active
+    if not active:
+        user.session_epoch = (user.session_epoch or 0) + 1
+    session.flush()
+    announce_tokens = [t.token_hash for t in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id))]
+    for digest in announce_tokens:
+        announce(session, "token", digest)
+    record(
+        session, actor=actor, action="user.enable" if active else "user.disable", object_type="user", object_id=user.id
+    )
+    return user
+
+
 def find_user(session: Session, name: str) -> User:
     user = session.scalar(select(User).where(User.name == name))
     if user is None:
