@@ -73,7 +73,7 @@ def test_a_local_login_without_the_second_factor_is_impossible_when_required(app
 def test_enrolling_logs_in_and_gives_ten_recovery_codes_stored_only_hashed(app, client):
     make_person(app, "hmc1", ("hmc",))
     login(client, "hmc1")
-    secret, codes = enrol(client)
+    _, codes = enrol(client)
     assert len(codes) == 10 and len(set(codes)) == 10
     assert client.get("/orders").status_code == 200
     text, _ = database_text(app)
