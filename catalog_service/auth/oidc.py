@@ -30,7 +30,7 @@ from .ratelimit import scope_key
 
 PROVIDER = "region"
 ACTOR = "oidc"  # how the identity provider appears in the audit log when it creates or changes a person
-ONCE = parse("1 per 1 hour")  # state and nonce: usable once; Authlib keeps a state for an hour at most
+ONCE = parse("1 per 1 day")  # state and nonce: usable once; longer than a session cookie lives (8 h)
 
 
 class LoginRefused(Forbidden):
