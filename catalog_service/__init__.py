@@ -44,9 +44,10 @@ def _protect(app: Flask) -> None:
     from .auth import ratelimit
 
     ratelimit.init_app(app)
-    from .auth import oidc
+    from .auth import oidc, supplier_fence
 
     oidc.init_app(app)
+    supplier_fence.init_app(app)  # a supplier's person reaches their own supplier's things only
     security.init_app(app)
     from .web import navigation
 

@@ -202,7 +202,8 @@ def make_token(app, *, roles: tuple[str, ...] = (), eshop: str | None = None, na
             raw, _ = create_token(db.session, actor="admin", eshop=eshop)
         else:
             name = name or "-".join(roles)
-            create_user(db.session, name, list(roles), actor="admin")
+            supplier = "juzo" if "leverantor" in roles else None  # a supplier's person acts for Juzo
+            create_user(db.session, name, list(roles), actor="admin", supplier=supplier)
             raw, _ = create_token(db.session, actor="admin", user=name)
         db.session.commit()
     return raw
@@ -230,12 +231,14 @@ def reviewer_client(app):
 PASSWORD = "rätt häst batteri häftklammer"
 
 
-def make_person(app, name: str, roles: tuple[str, ...], password: str = PASSWORD) -> None:
-    """A person who can log in to the pages."""
+def make_person(app, name: str, roles: tuple[str, ...], password: str = PASSWORD, supplier: str | None = None) -> None:
+    """A person who can log in to the pages (a `leverantor` acts for ``supplier``, Juzo unless named)."""
     from catalog_service.auth.service import create_user
 
+    if "leverantor" in roles:
+        supplier = supplier or "juzo"
     with app.app_context():
-        create_user(db.session, name, list(roles), actor="admin", password=password)
+        create_user(db.session, name, list(roles), actor="admin", password=password, supplier=supplier)
         db.session.commit()
 
 

@@ -19,11 +19,12 @@ def user():
 @user.command("create")
 @click.argument("name")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--supplier", help="For --role leverantor: the one supplier (code) the person acts for.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @actor_option
 @with_appcontext
 @transactional
-def create_user_command(name, roles, password_stdin, actor):
+def create_user_command(name, roles, supplier, password_stdin, actor):
     """Create a person with one or more roles (password prompted, or read from stdin)."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -31,7 +32,7 @@ def create_user_command(name, roles, password_stdin, actor):
         password = click.prompt(
             "Lösenord (tomt: bara API-token)", hide_input=True, confirmation_prompt=True, default="", show_default=False
         )
-    created = create_user(db.session, name, list(roles), actor=actor, password=password or None)
+    created = create_user(db.session, name, list(roles), actor=actor, password=password or None, supplier=supplier)
     click.echo(f"Användaren {created.name} skapad med roller {', '.join(created.roles)}.", err=True)
 
 

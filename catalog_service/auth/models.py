@@ -16,6 +16,7 @@ class Role(enum.StrEnum):
     hmc = "hmc"  # HMC staff
     forskrivare = "forskrivare"  # prescriber
     admin = "admin"
+    leverantor = "leverantor"  # a supplier's own person: bound to exactly one supplier (User.supplier)
 
 
 class TokenKind(enum.StrEnum):
@@ -44,6 +45,8 @@ class User(db.Model):
     # Part of every session's stamp (web/access.py): raised when an admin disables the person, which ends
     # all their sessions, also after they are enabled again.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The one supplier a `leverantor` acts for (auth/supplier_fence.py); None for everyone else.
+    supplier: Mapped[str | None] = mapped_column(String(40))
 
     def has_role(self, *roles: Role) -> bool:
         return self.active and any(r.value in self.roles for r in roles)
@@ -93,6 +96,7 @@ class Caller:
     supplier: str | None
     user_name: str | None
     roles: frozenset[str]
+    bound_supplier: str | None = None  # a `leverantor` person's supplier (auth/supplier_fence.py)
 
     @property
     def actor(self) -> str:

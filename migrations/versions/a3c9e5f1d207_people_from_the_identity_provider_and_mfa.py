@@ -1,4 +1,5 @@
-"""people from the region's identity provider (subject), TOTP second factor, recovery codes, session epoch
+"""people from the region's identity provider (subject), TOTP second factor, recovery codes, session epoch,
+the supplier a `leverantor` person acts for
 
 Revision ID: a3c9e5f1d207
 Revises: f2b7c4d9e105
@@ -22,6 +23,7 @@ def upgrade():
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('session_epoch', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('supplier', sa.String(length=40), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_users_subject'), ['subject'])
     op.create_table(
         'mfa_recovery_codes',
@@ -42,6 +44,7 @@ def downgrade():
     op.drop_table('mfa_recovery_codes')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_users_subject'), type_='unique')
+        batch_op.drop_column('supplier')
         batch_op.drop_column('session_epoch')
         batch_op.drop_column('totp_last_step')
         batch_op.drop_column('totp_secret')
