@@ -150,3 +150,11 @@ def test_an_officer_invites_a_supplier_who_then_logs_in(app):
     assert page_client(app, "hmc", name="hmc9").get("/suppliers/invite").status_code == 403
     [entry] = [e for e in audit_entries(app, "user.create") if e.details.get("supplier")]
     assert entry.actor == "upphandlare9" and entry.details["supplier"] == "medi"
+
+
+def test_the_fence_names_only_endpoints_that_exist(app):
+    """A renamed endpoint would silently close to suppliers: the fence's list must match the URL map."""
+    from catalog_service.auth.supplier_fence import SUPPLIER_ENDPOINTS
+
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert set(SUPPLIER_ENDPOINTS) - endpoints == set()
