@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import secrets
 
-import pyotp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,11 +26,15 @@ VALID_WINDOW = 1  # one 30-second step either side, for clocks a little off
 
 def new_secret() -> str:
     """A fresh base32 TOTP secret (160 bits)."""
+    import pyotp  # imported when used: every process that builds the app would load it
+
     return pyotp.random_base32(32)
 
 
 def provisioning_uri(secret: str, name: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
+    import pyotp  # imported when used: every process that builds the app would load it
+
     return pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name=ISSUER)
 
 
@@ -53,6 +56,8 @@ def qr_svg(text: str) -> str:
 def _step_accepted(secret: str, code: str, last_step: int | None) -> int | None:
     """The time step ``code`` is valid for (within the window), or None; a step at or before ``last_step``
     (a code already used) is not accepted."""
+    import pyotp
+
     code = "".join(code.split())
     if not code.isdigit() or len(code) != 6:
         return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 
-import requests
 from authlib.common.errors import AuthlibBaseError
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from joserfc.errors import JoseError
@@ -44,6 +43,8 @@ def start():
     provider = oidc.client()
     if provider is None:
         abort(404)
+    import requests  # here, not at the top: every process that builds the app (import jobs too) would pay for it
+
     target = safe_next(request.args.get("next"))
     try:
         response = provider.authorize_redirect(redirect_uri())
@@ -63,6 +64,8 @@ def callback():
     provider = oidc.client()
     if provider is None:
         abort(404)
+    import requests
+
     keys = [f"address:{request.remote_addr}"]
     check_login_allowed(keys)
     try:
@@ -119,6 +122,8 @@ def provider_logout_url(was_oidc: bool) -> str | None:
     provider = oidc.client()
     if not was_oidc or provider is None:
         return None
+    import requests
+
     try:
         if not provider.load_server_metadata().get("end_session_endpoint"):
             return None
