@@ -44,6 +44,10 @@ def _protect(app: Flask) -> None:
     from .auth import ratelimit
 
     ratelimit.init_app(app)
+    from .auth import oidc, supplier_fence
+
+    oidc.init_app(app)
+    supplier_fence.init_app(app)  # a supplier's person reaches their own supplier's things only
     security.init_app(app)
     from .web import navigation
 
@@ -82,6 +86,8 @@ def _register(app: Flask) -> None:
         api.register_blueprint(blueprint)
     from .assortment.views import bp as assortment_pages
     from .audit.views import bp as audit_pages
+    from .auth.mfa_views import bp as mfa_bp
+    from .auth.oidc_views import bp as oidc_bp
     from .auth.views import bp as token_pages
     from .contracts.views import bp as contract_pages
     from .home.views import bp as home_pages
@@ -95,6 +101,8 @@ def _register(app: Flask) -> None:
     from .web.views import docs_assets
 
     app.register_blueprint(login_bp)
+    app.register_blueprint(mfa_bp)  # the second step of a local login
+    app.register_blueprint(oidc_bp)  # login through the region's identity provider
     app.register_blueprint(web_bp)  # the shell: base templates, static files, health
     filters.init_app(app)
     for pages in (

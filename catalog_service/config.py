@@ -52,6 +52,24 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
+    # A session ends after SESSION_IDLE_SECONDS without a request, and SESSION_MAX_SECONDS after login
+    # whatever happens (web/access.py).
+    SESSION_IDLE_SECONDS = 30 * 60
+    SESSION_MAX_SECONDS = 8 * 3600
+    # A local account (name and password) must also give a TOTP code (auth/mfa.py). None: on, unless
+    # DEVELOPMENT (the demo on a developer's machine logs in with passwords alone).
+    REQUIRE_MFA = None
+    # OpenID Connect login through the region's identity provider (auth/oidc.py); off while OIDC_ISSUER is unset.
+    OIDC_ISSUER = None  # the discovery document is read from ISSUER/.well-known/openid-configuration
+    OIDC_CLIENT_ID = None
+    OIDC_CLIENT_SECRET = None
+    OIDC_SCOPE = "openid profile"
+    OIDC_USERNAME_CLAIM = "preferred_username"
+    OIDC_ROLES_CLAIM = "groups"
+    # The provider's group (value of ROLES_CLAIM) → our role: "region-hmc=hmc,region-upph=upphandlare".
+    OIDC_ROLE_MAP = ""
+    OIDC_REDIRECT_URI = None  # None: this app's own /login/oidc/callback as the request sees it
+    OIDC_TIMEOUT_SECONDS = 10.0
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session it belongs to
     WTF_CSRF_SSL_STRICT = False  # the Referer check breaks behind TLS-terminating proxies; SameSite covers it
     # Rate limits (auth/ratelimit.py). memory:// is per process; several servers share redis://host:6379.
@@ -108,6 +126,18 @@ ENVIRONMENT_SETTINGS = {
     "APP_SERVERS": int,
     "RATELIMIT_KEY_PREFIX": str,  # keeps the counters of apps sharing one Redis apart
     "LOGIN_RATE_LIMIT": str,
+    "SESSION_IDLE_SECONDS": int,
+    "SESSION_MAX_SECONDS": int,
+    "REQUIRE_MFA": _flag,
+    "OIDC_ISSUER": str,
+    "OIDC_CLIENT_ID": str,
+    "OIDC_CLIENT_SECRET": str,
+    "OIDC_SCOPE": str,
+    "OIDC_USERNAME_CLAIM": str,
+    "OIDC_ROLES_CLAIM": str,
+    "OIDC_ROLE_MAP": str,
+    "OIDC_REDIRECT_URI": str,
+    "OIDC_TIMEOUT_SECONDS": float,
     "API_RATE_LIMIT": str,
     "MAX_PRICE_SEK": int,
     "IMPORT_JOB_STALE_SECONDS": float,
@@ -182,6 +212,12 @@ class ReaderLimits:
 def four_eyes(config: Mapping) -> bool:
     """Whether the person who publishes must differ from the one who uploaded (FOUR_EYES, on by default)."""
     return bool(config.get("FOUR_EYES", Defaults.FOUR_EYES))
+
+
+def require_mfa(config: Mapping) -> bool:
+    """Whether a local login needs a second factor: REQUIRE_MFA, or when unset, on outside DEVELOPMENT."""
+    setting = config.get("REQUIRE_MFA")
+    return not config.get("DEVELOPMENT") if setting is None else bool(setting)
 
 
 def check(config) -> None:

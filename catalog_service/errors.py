@@ -43,6 +43,11 @@ STATUS = {
     # 403: the caller is known but may not do this
     "forbidden": 403,
     "csrf": 403,
+    "oidc_no_role": 403,  # the identity provider vouched for a person we do not let in (auth/oidc.py)
+    "oidc_disabled": 403,
+    "oidc_subject": 403,
+    "oidc_username": 403,
+    "oidc_name_taken": 403,
     # 404: nothing there
     "unknown_supplier": 404,
     "feed_not_found": 404,
@@ -74,6 +79,7 @@ STATUS = {
     "decided_meanwhile": 409,
     "no_made_to_measure": 409,
     "user_exists": 409,
+    "user_unchanged": 409,
     "token_revoked": 409,
     "schedule_not_later": 409,
     "several_schedules": 409,

@@ -79,7 +79,13 @@ def database_url(database_template, tmp_path) -> str:
 
 
 @pytest.fixture
-def app(database_url, database_template, tmp_path):
+def app_config() -> dict:
+    """Settings a test module adds to the test app's (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, database_template, tmp_path, app_config):
     app = create_app(
         {
             "TESTING": True,
@@ -96,6 +102,10 @@ def app(database_url, database_template, tmp_path):
             # No sweep for lost import jobs in a thread beside each test; tests/pricelists/test_lost_jobs.py
             # turns it on.
             "JOB_SWEEP_SECONDS": 0,
+            # Pages are reached with a password alone (page_client); tests/auth/test_mfa.py turns the
+            # second factor on.
+            "REQUIRE_MFA": False,
+            **app_config,
         }
     )
     yield app
@@ -192,7 +202,8 @@ def make_token(app, *, roles: tuple[str, ...] = (), eshop: str | None = None, na
             raw, _ = create_token(db.session, actor="admin", eshop=eshop)
         else:
             name = name or "-".join(roles)
-            create_user(db.session, name, list(roles), actor="admin")
+            supplier = "juzo" if "leverantor" in roles else None  # a supplier's person acts for Juzo
+            create_user(db.session, name, list(roles), actor="admin", supplier=supplier)
             raw, _ = create_token(db.session, actor="admin", user=name)
         db.session.commit()
     return raw
@@ -220,12 +231,14 @@ def reviewer_client(app):
 PASSWORD = "rätt häst batteri häftklammer"
 
 
-def make_person(app, name: str, roles: tuple[str, ...], password: str = PASSWORD) -> None:
-    """A person who can log in to the pages."""
+def make_person(app, name: str, roles: tuple[str, ...], password: str = PASSWORD, supplier: str | None = None) -> None:
+    """A person who can log in to the pages (a `leverantor` acts for ``supplier``, Juzo unless named)."""
     from catalog_service.auth.service import create_user
 
+    if "leverantor" in roles:
+        supplier = supplier or "juzo"
     with app.app_context():
-        create_user(db.session, name, list(roles), actor="admin", password=password)
+        create_user(db.session, name, list(roles), actor="admin", password=password, supplier=supplier)
         db.session.commit()
 
 

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from ..cli import actor_option, emit_json, json_option, transactional
 from ..extensions import db
 from .models import Role
-from .service import create_token, create_user, list_tokens, revoke_token
+from .service import create_token, create_user, list_tokens, revoke_token, set_active
 
 
 @click.group("user")
@@ -19,11 +19,12 @@ def user():
 @user.command("create")
 @click.argument("name")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--supplier", help="For --role leverantor: the one supplier (code) the person acts for.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @actor_option
 @with_appcontext
 @transactional
-def create_user_command(name, roles, password_stdin, actor):
+def create_user_command(name, roles, supplier, password_stdin, actor):
     """Create a person with one or more roles (password prompted, or read from stdin)."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -31,8 +32,30 @@ def create_user_command(name, roles, password_stdin, actor):
         password = click.prompt(
             "Lösenord (tomt: bara API-token)", hide_input=True, confirmation_prompt=True, default="", show_default=False
         )
-    created = create_user(db.session, name, list(roles), actor=actor, password=password or None)
+    created = create_user(db.session, name, list(roles), actor=actor, password=password or None, supplier=supplier)
     click.echo(f"Användaren {created.name} skapad med roller {', '.join(created.roles)}.", err=True)
+
+
+@user.command("disable")
+@click.argument("name")
+@actor_option
+@with_appcontext
+@transactional
+def disable_user_command(name, actor):
+    """Disable a person: every session of theirs ends at once, and their API tokens stop working."""
+    set_active(db.session, name, False, actor=actor)
+    click.echo(f"Användaren {name} är spärrad; alla sessioner är avslutade.", err=True)
+
+
+@user.command("enable")
+@click.argument("name")
+@actor_option
+@with_appcontext
+@transactional
+def enable_user_command(name, actor):
+    """Enable a disabled person again (they log in anew: old sessions stay ended)."""
+    set_active(db.session, name, True, actor=actor)
+    click.echo(f"Användaren {name} är aktiv igen.", err=True)
 
 
 @click.group("token")

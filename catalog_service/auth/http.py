@@ -63,7 +63,7 @@ def _session_caller(req) -> Caller:
             validate_csrf(req.headers.get("X-CSRFToken", ""))
         except ValidationError:
             raise Forbidden("csrf", "Säkerhetstoken (X-CSRFToken) saknas eller är ogiltig.") from None
-    return Caller(None, TokenKind.user, None, user.name, frozenset(user.roles))
+    return Caller(None, TokenKind.user, None, user.name, frozenset(user.roles), user.supplier)
 
 
 def require_roles(action: str):

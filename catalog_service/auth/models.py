@@ -4,7 +4,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, String
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -16,6 +16,7 @@ class Role(enum.StrEnum):
     hmc = "hmc"  # HMC staff
     forskrivare = "forskrivare"  # prescriber
     admin = "admin"
+    leverantor = "leverantor"  # a supplier's own person: bound to exactly one supplier (User.supplier)
 
 
 class TokenKind(enum.StrEnum):
@@ -34,9 +35,32 @@ class User(db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A person who logs in through the region's identity provider: the provider's stable subject ("sub"),
+    # never a personal identity number (auth/oidc.py refuses one). None for local accounts.
+    subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # TOTP second factor of a local account (auth/mfa.py): the shared secret once enrolled, and the last
+    # time step a code was accepted for, so one code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Part of every session's stamp (web/access.py): raised when an admin disables the person, which ends
+    # all their sessions, also after they are enabled again.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The one supplier a `leverantor` acts for (auth/supplier_fence.py); None for everyone else.
+    supplier: Mapped[str | None] = mapped_column(String(40))
 
     def has_role(self, *roles: Role) -> bool:
         return self.active and any(r.value in self.roles for r in roles)
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code for a person's second factor; only its SHA-256 is stored (80 random bits)."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ApiToken(db.Model):
@@ -72,6 +96,7 @@ class Caller:
     supplier: str | None
     user_name: str | None
     roles: frozenset[str]
+    bound_supplier: str | None = None  # a `leverantor` person's supplier (auth/supplier_fence.py)
 
     @property
     def actor(self) -> str:

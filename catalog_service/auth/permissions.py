@@ -4,6 +4,9 @@ and the README's role table (tests/auth/test_permissions.py checks the README ag
 Each action names what a person does, whichever door they use: ``GET /api/v1/orders`` and the page
 ``/orders`` are both "orders.read", so they cannot disagree. ``admin`` may do everything. The steps of a
 consultation request have their own table (``requests/workflow.py``), as their roles depend on the state.
+
+A ``leverantor`` (L) acts for one supplier only: ``auth/supplier_fence.py`` answers 404 for anything of
+another supplier and keeps them to the endpoints it lists, whatever this table grants.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import NamedTuple
 
 from .models import Role
 
-U, H, F, A = Role.upphandlare, Role.hmc, Role.forskrivare, Role.admin
+U, H, F, A, L = Role.upphandlare, Role.hmc, Role.forskrivare, Role.admin, Role.leverantor
 
 
 class Permission(NamedTuple):
@@ -21,15 +24,18 @@ class Permission(NamedTuple):
 
 
 PERMISSIONS: dict[str, Permission] = {
-    "home.read": Permission((U, H, F), "the start page: one's own tasks and what waits"),
+    "home.read": Permission((U, H, F, L), "the start page: one's own tasks and what waits"),
     "overview.read": Permission((U, H), "the overview page: imports, drafts, published versions, e-shop fetches"),
     "contract.read": Permission((U, H), "the contract: procured models, base colours, prices"),
     "contract.load": Permission((U,), "load the contract workbook (replaces the active contract)"),
-    "pricelists.read": Permission((U, H), "price-list imports and their results"),
-    "pricelists.upload": Permission((U,), "upload a price list, map unknown colours"),
-    "assortment.read": Permission((U, H), "review a draft (diff, reconciliation), versions, e-shop fetch status"),
+    "pricelists.read": Permission((U, H, L), "price-list imports and their results (L: own supplier's)"),
+    "pricelists.upload": Permission((U, L), "upload a price list (L: own supplier's)"),
+    "pricelists.colours": Permission((U,), "map unknown colours of an import"),
+    "assortment.read": Permission(
+        (U, H, L), "review a draft (diff, reconciliation), versions, e-shop fetch status (L: own, read-only)"
+    ),
     "assortment.publish": Permission((U,), "publish a draft, roll back to an earlier version"),
-    "feeds.read": Permission((U, H), "read a supplier's feed with a person's token"),
+    "feeds.read": Permission((U, H, L), "read a supplier's feed with a person's token (L: own supplier's)"),
     "orders.read": Permission((H, F), "order history by customer order number or dates"),
     "orders.import": Permission((H,), "import WebSesam order lines"),
     "orders.reorder": Permission((H, F), "a reorder draft of an earlier order"),
@@ -46,6 +52,7 @@ PERMISSIONS: dict[str, Permission] = {
     "audit.read": Permission((A,), "the audit log"),
     "tokens.manage": Permission((U,), "create and revoke e-shop tokens"),
     "metrics.read": Permission((A,), "read `/metrics` (Prometheus); also open to callers on loopback"),
+    "suppliers.invite": Permission((U,), "invite a supplier's person (role leverantor) to upload their own lists"),
 }
 
 

@@ -25,22 +25,67 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def create_user(session: Session, name: str, roles: list[str], *, actor: str, password: str | None = None) -> User:
-    """Create a person with roles. Raises Invalid for an unknown role, Conflict for a taken name."""
+def create_user(
+    session: Session,
+    name: str,
+    roles: list[str],
+    *,
+    actor: str,
+    password: str | None = None,
+    supplier: str | None = None,
+) -> User:
+    """Create a person with roles; a `leverantor` with that role alone and the one supplier they act for.
+    Raises Invalid for an unknown role or a wrong supplier binding, NotFound for an unknown supplier,
+    Conflict for a taken name."""
     unknown = [r for r in roles if r not in Role.__members__]
     if unknown or not roles:
         raise Invalid("unknown_role", f"Okänd roll: {', '.join(unknown) or '(ingen)'}. Roller: {', '.join(Role)}.")
+    code = _supplier_binding(set(roles), supplier)
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise Conflict("user_exists", f"Användaren {name!r} finns redan.")
     user = User(
         name=name,
         roles=sorted(set(roles)),
+        supplier=code,
         password_hash=generate_password_hash(password, method=PASSWORD_METHOD) if password else None,
     )
     session.add(user)
     session.flush()
-    record(session, actor=actor, action="user.create", object_type="user", object_id=user.id, roles=user.roles)
+    record(
+        session,
+        actor=actor,
+        action="user.create",
+        object_type="user",
+        object_id=user.id,
+        roles=user.roles,
+        supplier=code,
+    )
     return user
+
+
+def _supplier_binding(roles: set[str], supplier: str | None) -> str | None:
+    """The supplier code a new person is bound to: required for (and only for) a `leverantor`, who has no other
+    role. Raises Invalid, or NotFound for an unknown supplier."""
+    if Role.leverantor.value not in roles:
+        if supplier:
+            raise Invalid("supplier_binding", "Bara rollen leverantor knyts till en leverantör.")
+        return None
+    if roles != {Role.leverantor.value} or not supplier:
+        raise Invalid(
+            "supplier_binding", "En leverantör har bara rollen leverantor och knyts till en leverantör (--supplier)."
+        )
+    return profile_for(supplier).code
+
+
+def invite_supplier(session: Session, name: str, supplier: str, *, actor: str) -> tuple[str, User]:
+    """Create a supplier's own person (role leverantor, bound to ``supplier``) with a first password, returned
+    once and stored only hashed; with REQUIRE_MFA they set up their second factor at the first login.
+    Raises as create_user does (Invalid for an empty or over-long name)."""
+    name = name.strip()
+    if not 0 < len(name) <= 100:
+        raise Invalid("user_name", "Ange ett användarnamn (högst 100 tecken).")
+    password = secrets.token_urlsafe(12)
+    return password, create_user(session, name, ["leverantor"], actor=actor, password=password, supplier=supplier)
 
 
 # Checked when the name is unknown, so that a wrong name costs as long as a wrong password.
@@ -55,6 +100,26 @@ def verify_password(session: Session, name: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
+    return user
+
+
+def set_active(session: Session, name: str, active: bool, *, actor: str) -> User:
+    """Disable or enable a person. Disabling ends all their sessions at once (the session epoch moves on, so
+    they stay ended after the person is enabled again); their API tokens stop working while disabled.
+    Raises NotFound; disabling a disabled person (or enabling an active one) is a Conflict."""
+    user = find_user(session, name)
+    if user.active == active:
+        raise Conflict("user_unchanged", f"Användaren {name!r} är redan {'aktiv' if active else 'spärrad'}.")
+    user.active = active
+    if not active:
+        user.session_epoch = (user.session_epoch or 0) + 1
+    session.flush()
+    announce_tokens = [t.token_hash for t in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id))]
+    for digest in announce_tokens:
+        announce(session, "token", digest)
+    record(
+        session, actor=actor, action="user.enable" if active else "user.disable", object_type="user", object_id=user.id
+    )
     return user
 
 
@@ -132,4 +197,5 @@ def authenticate(session: Session, digest: str) -> Caller | None:
         token.supplier,
         user.name if user else None,
         frozenset(user.roles) if user else frozenset(),
+        user.supplier if user else None,
     )

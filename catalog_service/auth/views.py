@@ -57,3 +57,21 @@ def _tokens_page(*, created: dict | None = None, errors=(), status: int = 200):
         shown = [token for token in shown if token.kind is TokenKind.eshop]
     page = render_template("auth/tokens.html", tokens=shown, names=names, created=created, errors=errors)
     return page, status
+
+
+@bp.route("/suppliers/invite", methods=["GET", "POST"])
+@page_roles("suppliers.invite")
+def invite_supplier():
+    """Invite a supplier's own person: a user name and their supplier; the first password is shown once."""
+    names = {code: profile.name for code, profile in profiles().items()}
+    if request.method == "GET":
+        return render_template("auth/invite.html", names=names)
+    name, supplier = request.form.get("name", ""), request.form.get("supplier", "").strip().lower()
+    if supplier not in names:
+        return render_template("auth/invite.html", names=names, errors=["Välj leverantör."], name=name), 422
+    try:
+        password, user = tokens_service.invite_supplier(db.session, name, supplier, actor=current_user().name)
+    except DomainError as refused:  # a taken or empty name
+        discard()
+        return render_template("auth/invite.html", names=names, errors=[refused.message], name=name), status_of(refused)
+    return render_template("auth/invite.html", names=names, invited={"user": user, "password": password}), 201

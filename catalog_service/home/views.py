@@ -21,6 +21,7 @@ TASKS = (
     ("assortment_pages.overview", "Läget per leverantör: utkast, publicering och e-butikernas hämtningar"),
     ("assortment_pages.versions", "Publicering och återställning av sortimentet"),
     ("token_pages.tokens", "Skapa och återkalla e-butikernas token"),
+    ("token_pages.invite_supplier", "Bjud in en leverantör att ladda upp sina prislistor"),
     ("order_pages.import_page", "Läs in orderrader från WebSesam"),
     ("request_pages.queue", "Handlägg kön"),
     ("request_pages.work_orders", "Pågående och försenade beställningar via arbetsorder"),

@@ -54,14 +54,17 @@ def upload():
 
 
 def _upload_page(error: str | None = None, status: int = 200, supplier: str = ""):
-    jobs = db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(10)).all()
+    bound = current_user().supplier  # a supplier's own person sees their own supplier only (auth/supplier_fence.py)
+    jobs_query = select(ImportJob).order_by(ImportJob.id.desc()).limit(10)
+    if bound:
+        jobs_query = jobs_query.where(ImportJob.supplier == bound)
     return render_template(
         "pricelists/upload.html",
-        suppliers=profiles(),
-        jobs=jobs,
+        suppliers={code: p for code, p in profiles().items() if code == bound} if bound else profiles(),
+        jobs=db.session.scalars(jobs_query).all(),
         error=error,
-        chosen=supplier,
-        imports=list_imports(db.session),
+        chosen=bound or supplier,
+        imports=list_imports(db.session, supplier=bound),
         accept=",".join(ACCEPTED_FILES),
     ), status
 
@@ -156,7 +159,7 @@ def import_result(import_id: int):
         total=total,
         bases=bases,
         supplier_name=profiles()[draft.supplier].name,
-        can_decide=draft.status is ImportStatus.draft and may(current_user(), "pricelists.upload"),
+        can_decide=draft.status is ImportStatus.draft and may(current_user(), "pricelists.colours"),
         review_url=url_for("assortment_pages.review", supplier=draft.supplier)
         if "assortment_pages.review" in current_app.view_functions
         else None,
@@ -176,7 +179,7 @@ def invalid_rows_xlsx(import_id: int):
 
 
 @bp.post("/pricelists/<int:import_id>/colours")
-@page_roles("pricelists.upload")
+@page_roles("pricelists.colours")
 def decide_colour(import_id: int):
     """Map an unknown colour to a base colour, or mark it as not one; the counts change at once. The form on the
     review page sends ``back=review`` and is answered there."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 
 from ..audit.service import record
+from ..auth import oidc
+from ..auth.mfa_views import begin, needs_second_factor
+from ..auth.oidc_views import SESSION_OIDC, provider_logout_url
 from ..auth.ratelimit import check_login_allowed, count_failed_login
 from ..auth.service import verify_password
 from ..extensions import db
@@ -30,7 +33,7 @@ def login():
     if request.method == "GET":
         if current_user() is not None:
             return redirect(target)
-        return render_template("login.html", next=target)
+        return _login_page(target)
     check_login_allowed(_attempt_keys())
     name = request.form.get("name", "")[:NAME_LIMIT]
     user = verify_password(db.session, name, request.form.get("password", ""))
@@ -43,10 +46,17 @@ def login():
         # The name stays in the form so a mistyped password costs one field, not two; a name that looks
         # like personal data (a personal identity number typed in the wrong field) is not shown again.
         kept = "" if find_personal_data(name) else name.strip()
-        return render_template("login.html", next=target, error=error, name=kept), 401
+        return _login_page(target, error=error, name=kept), 401
+    if needs_second_factor(user):
+        return begin(user, target)  # logged in only once the second factor is checked (auth/mfa_views.py)
     log_in(user)
     record(db.session, actor=user.name, action="user.login", object_type="user", object_id=user.id)
     return redirect(target)
+
+
+def _login_page(target: str, **context):
+    """The login form; "Logga in med organisationens konto" first when an identity provider is configured."""
+    return render_template("login.html", next=target, oidc=oidc.enabled(current_app.config), **context)
 
 
 @bp.post("/logout")
@@ -54,6 +64,7 @@ def logout():
     user = current_user()
     if user is not None:
         record(db.session, actor=user.name, action="user.logout", object_type="user", object_id=user.id)
+    provider_logout = provider_logout_url(bool(session.get(SESSION_OIDC)))
     log_out()
     flash("Du är utloggad.")
-    return redirect(url_for("login.login"))
+    return redirect(provider_logout or url_for("login.login"))

@@ -25,6 +25,7 @@ MENU = (
     ("stock_pages.stock_page", "Lagerartiklar"),
     ("audit_pages.audit", "Händelselogg"),
     ("token_pages.tokens", "E-butikstoken"),
+    ("token_pages.invite_supplier", "Bjud in leverantör"),
 )
 
 

@@ -17,11 +17,12 @@ DOCS_PATH = "/api/v1/docs"
 
 def init_app(app: Flask) -> None:
     strict_transport = app.config.get("SESSION_COOKIE_SECURE", True)
+    page_policy, docs_policy = _with_provider(PAGE_POLICY, app), _with_provider(DOCS_POLICY, app)
 
     @app.after_request
     def _headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", DOCS_POLICY if request.path == DOCS_PATH else PAGE_POLICY)
+        headers.setdefault("Content-Security-Policy", docs_policy if request.path == DOCS_PATH else page_policy)
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
@@ -31,3 +32,13 @@ def init_app(app: Flask) -> None:
         if response.mimetype == "text/html":
             headers.setdefault("Cache-Control", "no-store")  # pages hold what only logged-in people may see
         return response
+
+
+def _with_provider(policy: str, app: Flask) -> str:
+    """The policy, letting the logout form's redirect reach the identity provider (RP-initiated logout)."""
+    from urllib.parse import urlsplit
+
+    issuer = urlsplit(app.config.get("OIDC_ISSUER") or "")
+    if not issuer.scheme or not issuer.netloc:
+        return policy
+    return policy.replace("form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}")

@@ -46,6 +46,7 @@ def people(app):
         hanna=page_client(app, "hmc", name="hanna", csrf_header=True),
         ulla=page_client(app, "upphandlare", name="ulla", csrf_header=True),
         adam=page_client(app, "admin", name="adam", csrf_header=True),
+        lev=page_client(app, "leverantor", name="lev", csrf_header=True),  # a supplier's person (Juzo)
         eshop=bearer_client(app, make_token(app, eshop="medi")),
     )
 
@@ -63,7 +64,7 @@ def api_people(app):
     )
 
 
-CLIENT_OF_ROLE = {"forskrivare": "olof", "hmc": "hanna", "upphandlare": "ulla", "admin": "adam"}
+CLIENT_OF_ROLE = {"forskrivare": "olof", "hmc": "hanna", "upphandlare": "ulla", "admin": "adam", "leverantor": "lev"}
 
 
 @pytest.fixture

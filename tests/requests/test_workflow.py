@@ -115,9 +115,10 @@ def test_every_role_that_may_not_act_gets_403_and_changes_nothing(app, people, a
 
 
 def test_the_roles_matrix_is_what_the_docs_say():
-    """hmc takes every step; prescribers and procurement none, except that a prescriber closes their own."""
+    """hmc takes every step; prescribers, procurement and suppliers none, except that a prescriber closes their
+    own."""
     assert {action: _refused_roles(action) for action in RequestAction} == {
-        action: ["upphandlare", "forskrivare"] for action in RequestAction
+        action: ["upphandlare", "forskrivare", "leverantor"] for action in RequestAction
     }
     assert REQUEST_TRANSITIONS[RequestAction.close].permits({"forskrivare"}, own=True)
 

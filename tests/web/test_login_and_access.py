@@ -12,6 +12,11 @@ from tests.conftest import PASSWORD, bearer_client, csrf_from, login, make_perso
 
 # Endpoints that anyone may open: the login page itself, health, static files, the API (its own auth), /metrics.
 PUBLIC = {
+    # the steps of a login: the second factor, the identity provider's redirect and callback
+    "mfa.verify",
+    "mfa.enrol",
+    "oidc.start",
+    "oidc.callback",
     "login.login",
     "login.logout",
     "web.healthz",
