@@ -2,7 +2,7 @@
 the supplier a `leverantor` person acts for
 
 Revision ID: a3c9e5f1d207
-Revises: f2b7c4d9e105
+Revises: a9d3e5f7c201
 Create Date: 2026-12-04 14:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a3c9e5f1d207'
-down_revision = 'f2b7c4d9e105'
+down_revision = 'a9d3e5f7c201'
 branch_labels = None
 depends_on = None
 
