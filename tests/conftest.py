@@ -96,6 +96,9 @@ def app(database_url, database_template, tmp_path):
             # No sweep for lost import jobs in a thread beside each test; tests/pricelists/test_lost_jobs.py
             # turns it on.
             "JOB_SWEEP_SECONDS": 0,
+            # Tasks run at once where they are enqueued (an upload's import after its request's commit);
+            # tests/jobs runs a real worker where the worker is the point.
+            "QUEUE_IMMEDIATE": True,
         }
     )
     yield app

@@ -15,6 +15,7 @@ from ..files import SourceFile
 from ..pricelists.models import ImportStatus, PriceListImport
 from ..privacy.guard import guard_text
 from ..suppliers import profile_for
+from ..webhooks.service import record_version_events
 from .items import draft_items, version_items
 from .models import AssortmentItem, AssortmentVersion, VersionCounter, VersionKind
 from .versions import current_version, get_version
@@ -202,4 +203,6 @@ def _store_version(session, supplier, number, items, *, actor, kind, contract_id
         session.execute(insert(AssortmentItem), [{"version_id": version.id, **item} for item in items])
     render_documents(session, version, items)
     announce(session, "feed", supplier)
+    # Webhooks to the e-shop: recorded in this transaction (the outbox), sent by the job queue after the commit.
+    record_version_events(session, version)
     return version

@@ -1,8 +1,8 @@
-"""Background imports for the upload page: a job row, a child process, progress while it runs.
+"""Background imports for the upload page: a job row, a task on the job queue, progress while it runs.
 
-The page must stay responsive while a 300,000-row list is judged and stored, so the import runs
-in its own process (``python -m catalog_service.pricelists.runner``), never in a web worker. The
-import is still one transaction: a failed job leaves nothing but its own row with the reason.
+The page must stay responsive while a 300,000-row list is judged and stored, so the import runs in
+the job queue's worker (jobs/: ``catalog worker``, or the one `catalog run` starts), never in a web
+worker. The import is still one transaction: a failed job leaves nothing but its own row with the reason.
 
 Progress is written outside that transaction. On PostgreSQL a second connection updates the job
 row; SQLite allows one writer at a time and the import holds it, so there the child writes a small
@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -95,7 +93,7 @@ def queue_upload(
 
     The cheap checks run first, so the uploader hears at once what the job would only find later:
     ImportFileError for a file that is not a sane workbook, NotFound for an unknown supplier, Conflict
-    without an active contract. Flushes; the caller commits, then calls ``launch``. A file whose job
+    without an active contract. Flushes; the caller commits, then enqueues the job. A file whose job
     row never commits is removed by the sweep (sweep.py).
     """
     check_workbook(staged)
@@ -103,37 +101,6 @@ def queue_upload(
     job = create_job(session, supplier=supplier, filename=filename, actor=actor)
     shutil.move(staged, upload_path(folder, job.id))  # a rename, unless the upload was staged on another file system
     return job
-
-
-def launch(app: Flask, job_id: int) -> subprocess.Popen:
-    """Start the child process that runs the job; a thread reaps it so no zombie is left."""
-    settings = {
-        key: app.config[key]
-        for key in (
-            "SQLALCHEMY_DATABASE_URI",
-            "READER_MEMORY_MB",
-            "READER_SECONDS",
-            "READER_MAX_ROWS",
-            "MAX_PRICE_SEK",
-            "CONTRACT_START",
-            "TESTING",
-            "IMPORT_JOB_HEARTBEAT_SECONDS",
-            "SUMMARY_MAX_ERRORS",
-        )
-        if app.config.get(key) is not None
-    }
-    settings["JOB_FOLDER"] = str(job_folder(app))
-    settings["CACHE_LISTEN"] = False
-    env = {**os.environ, "CATALOG_JOB_CONFIG": json.dumps(settings)}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "catalog_service.pricelists.runner", str(job_id)],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,  # a web worker's restart does not take the import with it
-    )
-    threading.Thread(target=child.wait, name=f"reap-import-job-{job_id}", daemon=True).start()
-    return child
 
 
 class ProgressWriter:

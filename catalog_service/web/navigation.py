@@ -23,6 +23,7 @@ MENU = (
     ("stock_pages.stock_page", "Lagerartiklar"),
     ("audit_pages.audit", "Händelselogg"),
     ("token_pages.tokens", "E-butikstoken"),
+    ("webhook_pages.webhooks", "Webhooks"),
 )
 
 

@@ -1,12 +1,12 @@
-"""A background import whose process dies is found and failed within a minute, and job files nobody needs are removed.
+"""A background import whose worker dies is found and failed within a minute, and job files nobody needs are removed.
 
-Every server process sweeps (pricelists/sweep.py) at its first request and then every JOB_SWEEP_SECONDS.
+Every server process sweeps (pricelists/sweep.py) at its first request and then every JOB_SWEEP_SECONDS;
+the queue's worker sweeps every minute too (jobs/tasks.py).
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -22,24 +22,7 @@ from catalog_service.pricelists.sweep import sweep
 from tests.conftest import csrf_from, page_client, post_upload
 from tests.factories import assortments as factory
 from tests.factories import workbooks as wb
-
-RUNNER = b"catalog_service.pricelists.runner"
-
-
-def runner_pid(folder: Path, job_id: int, seconds: float = 30) -> int:
-    """The job's child process: the runner started for ``job_id`` with this test's job folder."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for proc in Path("/proc").iterdir():
-            try:
-                command = (proc / "cmdline").read_bytes().split(b"\0")
-                ours = RUNNER in command and str(job_id).encode() in command
-                if ours and str(folder).encode() in (proc / "environ").read_bytes():
-                    return int(proc.name)
-            except (OSError, ValueError):
-                continue
-        time.sleep(0.05)
-    raise AssertionError(f"no runner process for job {job_id}")
+from tests.jobs.worker import kill_worker, running_worker, wait_until
 
 
 def stored(app, job_id: int) -> tuple[JobStatus, str | None, int]:
@@ -61,14 +44,14 @@ def test_a_killed_job_is_failed_and_its_files_removed_within_a_minute(app, tmp_p
     officer = page_client(app, "upphandlare", name="upphandlare1")
     token = csrf_from(officer.get("/pricelists/upload").text)
     path = wb.two_cell_rows_workbook(tmp_path, 200_000)
-    response = post_upload(officer, path, "medi", url="/pricelists/upload", csrf_token=token)
-    assert response.status_code == 302, response.text
-    url = response.headers["Location"] + "/state"
-    job_id = int(url.split("/")[-2])
-    pid = runner_pid(folder, job_id)
-    while stored(app, job_id)[0] is not JobStatus.running:  # killed while it imports, not before it starts
-        time.sleep(0.05)
-    os.kill(pid, signal.SIGKILL)
+    with running_worker(app, tmp_path, IMPORT_JOB_HEARTBEAT_SECONDS=0.5) as worker:
+        response = post_upload(officer, path, "medi", url="/pricelists/upload", csrf_token=token)
+        assert response.status_code == 302, response.text
+        url = response.headers["Location"] + "/state"
+        job_id = int(url.split("/")[-2])
+        # killed while it imports, not before it starts
+        wait_until(lambda: stored(app, job_id)[0] is JobStatus.running, 60, "the worker runs the job")
+        kill_worker(worker)
     killed = time.monotonic()
 
     while time.monotonic() - killed < 60:

@@ -1,0 +1,59 @@
+"""HTTP: webhook endpoints of the e-shops, their delivery log, redelivery (the procurement officer)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth.http import current_actor, require_roles
+from ..extensions import db
+from .schemas import CreatedEndpointSchema, DeliverySchema, EndpointInSchema, EndpointSchema
+from .service import add_endpoint, delivery_log, get_endpoint, list_endpoints, redeliver, remove_endpoint
+from .views_data import delivery_view, endpoint_view
+
+blp = Blueprint("webhooks", __name__, url_prefix="/api/v1/webhooks", description="Webhooks till e-butiker")
+
+
+@blp.route("")
+class Endpoints(MethodView):
+    @require_roles("webhooks.manage")
+    @blp.response(200, EndpointSchema(many=True))
+    def get(self):
+        """The registered endpoints with their latest delivery (never their secrets)."""
+        return [endpoint_view(e, delivery_log(db.session, e.id, limit=1)) for e in list_endpoints(db.session)]
+
+    @require_roles("webhooks.manage")
+    @blp.arguments(EndpointInSchema)
+    @blp.response(201, CreatedEndpointSchema)
+    def post(self, body):
+        """Register an e-shop's endpoint; the answer carries its signing secret, shown this once."""
+        endpoint, secret = add_endpoint(db.session, eshop=body["eshop"], url=body["url"], actor=current_actor())
+        return {**endpoint_view(endpoint, []), "secret": secret}
+
+
+@blp.route("/<int:endpoint_id>")
+class Endpoint(MethodView):
+    @require_roles("webhooks.manage")
+    @blp.response(204)
+    def delete(self, endpoint_id: int):
+        """Stop sending to the endpoint; its delivery log is kept."""
+        remove_endpoint(db.session, endpoint_id, actor=current_actor())
+
+
+@blp.route("/<int:endpoint_id>/deliveries")
+class Deliveries(MethodView):
+    @require_roles("webhooks.manage")
+    @blp.response(200, DeliverySchema(many=True))
+    def get(self, endpoint_id: int):
+        """The endpoint's deliveries, newest first: status, attempts, last answer or error, next try."""
+        get_endpoint(db.session, endpoint_id)
+        return [delivery_view(d, with_attempts=True) for d in delivery_log(db.session, endpoint_id)]
+
+
+@blp.route("/deliveries/<int:delivery_id>/redeliver")
+class Redeliver(MethodView):
+    @require_roles("webhooks.manage")
+    @blp.response(202, DeliverySchema)
+    def post(self, delivery_id: int):
+        """Send a delivery again now (same webhook-id)."""
+        return delivery_view(redeliver(db.session, delivery_id, actor=current_actor()))
