@@ -42,10 +42,11 @@ def deliver_due_webhooks(app: Flask) -> None:
 
 
 def sweep_import_jobs(app: Flask) -> None:
-    """Every minute: fail imports whose worker died (no heartbeat), remove job files nobody needs."""
+    """Every minute: fail imports whose worker died (no heartbeat), remove job files nobody needs, and put
+    back on the queue a job that has waited so long that its enqueueing was probably lost."""
     from ..pricelists.sweep import sweep_once
 
-    sweep_once(app)
+    sweep_once(app, requeue=True)
 
 
 def purge_old_order_lines(app: Flask) -> dict | None:

@@ -185,12 +185,12 @@ JOB_LOST = {
 def job_state(session: Session, job: ImportJob, folder: Path, *, stale_seconds: float) -> dict:
     """What the progress bar shows: status, rows done and expected, percent, and the error if it failed.
 
-    A queued or running job with no sign of life for ``stale_seconds`` has died: it shows as failed.
+    A running job with no sign of life for ``stale_seconds`` has died (its worker with it): it shows as failed.
     """
     done, expected, last_sign = job.rows_done, job.rows_expected, job.heartbeat_at or job.created_at
     status = job.status
     error = {"code": job.error_code, "message": job.error_message} if status is JobStatus.failed else None
-    if status in (JobStatus.queued, JobStatus.running):
+    if status is JobStatus.running:  # a queued job waits for the worker, however busy it is
         done, expected, last_sign = _file_progress(progress_path(folder, job.id), done, expected, last_sign)
         if utcnow() - last_sign > timedelta(seconds=stale_seconds):
             status, done, expected, error = JobStatus.failed, 0, 0, JOB_LOST

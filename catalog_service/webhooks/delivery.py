@@ -54,7 +54,7 @@ def backoff(config, attempts: int) -> timedelta:
 def deliver(app: Flask, delivery_id: int, *, now: datetime | None = None) -> Outcome | None:
     """Try the delivery once if it is due at ``now`` (the clock by default); None if it was not due or taken."""
     now = now or utcnow()
-    with Session(db.engine) as session:
+    with app.app_context(), Session(db.engine) as session:
         with transaction(session):
             claimed = session.execute(
                 update(WebhookDelivery)
@@ -130,7 +130,7 @@ def schedule_retry(app: Flask, delivery_id: int, outcome: Outcome | None) -> Non
 def deliver_due(app: Flask, *, now: datetime | None = None) -> int:
     """Every delivery due at ``now``, one try each; deliveries left ``sending`` by a dead worker go back first."""
     now = now or utcnow()
-    with Session(db.engine) as session, transaction(session):
+    with app.app_context(), Session(db.engine) as session, transaction(session):
         session.execute(
             update(WebhookDelivery)
             .where(WebhookDelivery.status == DeliveryStatus.sending, WebhookDelivery.claimed_at < now - STALE_SENDING)

@@ -18,7 +18,7 @@ from catalog_service.extensions import db
 from catalog_service.models import utcnow
 from catalog_service.pricelists.jobs import job_folder
 from catalog_service.pricelists.models import ImportJob, JobStatus
-from catalog_service.pricelists.sweep import sweep
+from catalog_service.pricelists.sweep import sweep, waiting_too_long
 from tests.conftest import csrf_from, page_client, post_upload
 from tests.factories import assortments as factory
 from tests.factories import workbooks as wb
@@ -129,3 +129,19 @@ def test_a_job_with_a_recent_progress_file_is_alive(app):
         assert sweep(db.session, folder, stale_seconds=60) == {"lost": 0, "files_removed": 0}
         db.session.commit()
         assert db.session.get(ImportJob, job.id).status is JobStatus.running
+
+
+def test_a_queued_job_waits_however_long_and_the_workers_sweep_puts_it_back_once_per_period(app):
+    """The worker may be busy with other imports: a queued job is not lost, and its enqueueing may have been."""
+    folder = job_folder(app)
+    with app.app_context():
+        waiting, fresh = _job(JobStatus.queued, silent_for=3600), _job(JobStatus.queued, silent_for=5)
+        db.session.commit()
+        waiting_id = waiting.id
+        assert sweep(db.session, folder, stale_seconds=60)["lost"] == 0
+        assert waiting_too_long(db.session) == [waiting_id]
+        db.session.commit()
+        assert waiting_too_long(db.session) == []  # put back once per REQUEUE_SECONDS, not at every sweep
+        db.session.commit()
+        assert db.session.get(ImportJob, fresh.id).status is JobStatus.queued
+    assert stored(app, waiting_id) == (JobStatus.queued, None, 0)
