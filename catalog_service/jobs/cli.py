@@ -5,8 +5,11 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 
 import click
 from flask import current_app
@@ -15,11 +18,14 @@ from flask.cli import ScriptInfo, pass_script_info, run_command, with_appcontext
 
 @click.command("worker")
 @click.option("--workers", type=int, default=None, help="Tasks run at once (threads). Also CATALOG_QUEUE_WORKERS.")
+@click.option("--parent", type=int, default=None, hidden=True, help="Stop when this process is gone (catalog run).")
 @with_appcontext
-def worker(workers):
+def worker(workers, parent):
     """Run the job queue's worker: background imports, webhook deliveries, nightly purge (until stopped)."""
     from .queue import queue
 
+    if parent:
+        _stop_with(parent)
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     found = queue(app)
@@ -33,6 +39,17 @@ def worker(workers):
     consumer.run()
 
 
+def _stop_with(parent: int) -> None:
+    """Stop gracefully (SIGTERM to itself) once the server that started this worker is gone, however it ended."""
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="watch-server", daemon=True).start()
+
+
 def start_embedded_worker(info: ScriptInfo) -> subprocess.Popen | None:
     """With the embedded (SQLite) queue, a worker process beside the server; stopped when the server stops."""
     from .queue import queue
@@ -43,7 +60,8 @@ def start_embedded_worker(info: ScriptInfo) -> subprocess.Popen | None:
     if not queue(app).embedded or app.config.get("QUEUE_IMMEDIATE"):
         return None
     child = subprocess.Popen(
-        [sys.executable, "-c", "from catalog_service.cli import main; main()", "worker"], stdin=subprocess.DEVNULL
+        [sys.executable, "-c", "from catalog_service.cli import main; main()", "worker", "--parent", str(os.getpid())],
+        stdin=subprocess.DEVNULL,
     )
     atexit.register(_stop, child)
     click.echo(f"Arbetsprocessen för kön körs (pid {child.pid}).", err=True)
