@@ -123,6 +123,9 @@ def _register(app: Flask) -> None:
     from .health import bp as health_bp
 
     app.register_blueprint(health_bp)
+    from . import metrics
+
+    metrics.init_app(app)  # /metrics, and the per-request count
     from .pricelists import sweep
 
     sweep.init_app(app)

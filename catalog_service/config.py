@@ -27,6 +27,9 @@ class Defaults:
     REQUEST_OVERDUE_WORKING_DAYS = 5  # a consultation request waiting longer than this is flagged overdue
     CACHE_SECONDS = 5  # per-process cache of token checks and feed heads; PostgreSQL NOTIFY drops stale ones
     FETCH_LOG_FLUSH_SECONDS = 1.0  # feed fetches are written in batches; 0 writes each in its request
+    FETCH_ALERT_HOURS = (
+        24  # an e-shop that has not fetched the version in effect this long after it took effect is flagged
+    )
     FOUR_EYES = True  # the person who publishes must not be the one who uploaded the draft
     READER_MEMORY_MB = 2048  # address-space cap of the child process that reads a workbook
     READER_SECONDS = 600
@@ -106,6 +109,7 @@ ENVIRONMENT_SETTINGS = {
     "CACHE_SECONDS": float,
     "FETCH_LOG_FLUSH_SECONDS": float,
     "FOUR_EYES": _flag,
+    "FETCH_ALERT_HOURS": float,
     "DEVELOPMENT": _flag,
     "RATELIMIT_STORAGE_URI": str,
     "APP_SERVERS": int,

@@ -55,6 +55,8 @@ STATUS = {
     "work_order_not_found": 404,
     "user_not_found": 404,
     "token_not_found": 404,
+    "no_schedule": 404,
+    "no_scheduled_version": 404,
     # 406: no representation the caller accepts
     "not_acceptable": 406,
     # 409: the current state does not allow it
@@ -73,6 +75,11 @@ STATUS = {
     "no_made_to_measure": 409,
     "user_exists": 409,
     "token_revoked": 409,
+    "schedule_not_later": 409,
+    "several_schedules": 409,
+    "already_cancelled": 409,
+    "already_in_effect": 409,
+    "never_in_effect": 409,
     # 413: too large for what was asked (a dry run over HTTP judges small files only)
     "dry_run_too_large": 413,
     # 415: not a workbook at all

@@ -13,8 +13,8 @@ from ..pricelists.service import get_import
 from ..suppliers import profile_for
 from .models import AssortmentVersion
 from .review import review_draft
-from .schemas import PublishSchema, ReviewSchema, RollbackSchema, VersionSchema
-from .service import publish_assortment, rollback_assortment
+from .schemas import CancelScheduleSchema, PublishSchema, ReviewSchema, RollbackSchema, VersionSchema
+from .service import cancel_schedule, parse_effective_time, publish_assortment, rollback_assortment
 
 blp = Blueprint("assortment", __name__, url_prefix="/api/v1", description="Granskning och publicering")
 
@@ -34,9 +34,33 @@ class Publish(MethodView):
     @blp.arguments(PublishSchema)
     @blp.response(201, VersionSchema)
     def post(self, body, supplier):
-        """Publish the supplier's draft as its next assortment version (four-eyes rule, removal guard)."""
+        """Publish the supplier's draft as its next version, at once or from `effective_from` (a schedule).
+
+        Four-eyes rule and removal guard apply either way. A schedule must lie after the supplier's
+        latest version or pending schedule (409 `schedule_not_later`). A publish-now while a schedule
+        is pending takes effect at once; the schedule still takes over at its time (`superseded_by`).
+        """
+        raw = body.pop("effective_from", None)
+        effective_from = parse_effective_time(raw) if raw not in (None, "") else None
         return publish_assortment(
-            db.session, supplier, actor=current_actor(), four_eyes=four_eyes(current_app.config), **body
+            db.session,
+            supplier,
+            actor=current_actor(),
+            four_eyes=four_eyes(current_app.config),
+            effective_from=effective_from,
+            **body,
+        )
+
+
+@blp.route("/suppliers/<supplier>/schedule/cancel")
+class CancelSchedule(MethodView):
+    @require_roles("assortment.publish")
+    @blp.arguments(CancelScheduleSchema)
+    @blp.response(200, VersionSchema)
+    def post(self, body, supplier):
+        """Cancel a scheduled version, with a reason, before it takes effect (404 when none is pending)."""
+        return cancel_schedule(
+            db.session, supplier, actor=current_actor(), reason=body["reason"], number=body["version"]
         )
 
 
@@ -46,7 +70,10 @@ class Rollback(MethodView):
     @blp.arguments(RollbackSchema)
     @blp.response(201, VersionSchema)
     def post(self, body, supplier):
-        """Publish an earlier version's content again, as a new version."""
+        """Publish an earlier version's content again, as a new version, in effect at once.
+
+        A pending schedule is not touched: it still takes over at its time (`superseded_by`).
+        """
         return rollback_assortment(
             db.session, supplier, body["to_version"], actor=current_actor(), reason=body["reason"]
         )

@@ -14,7 +14,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from exports.feed import ITEM_KEYS
 
@@ -44,11 +44,23 @@ class VersionCounter(db.Model):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class VersionState(enum.StrEnum):
+    """Where a version stands at a moment (``versions.version_state``); derived from the clock, never stored."""
+
+    scheduled = "scheduled"  # takes effect later
+    in_effect = "in_effect"  # what the feed serves now
+    superseded = "superseded"  # took effect, and a later one has since
+    cancelled = "cancelled"  # withdrawn before it took effect
+
+
 class AssortmentVersion(db.Model):
-    """One published, immutable snapshot of a supplier's allowed items."""
+    """One published, immutable snapshot of a supplier's allowed items, in effect from ``effective_from``."""
 
     __tablename__ = "assortment_versions"
-    __table_args__ = (UniqueConstraint("supplier", "number"),)
+    __table_args__ = (
+        UniqueConstraint("supplier", "number"),
+        Index("ix_assortment_versions_supplier_effective", "supplier", "effective_from"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     supplier: Mapped[str] = mapped_column(String(40))
@@ -61,8 +73,33 @@ class AssortmentVersion(db.Model):
     published_by: Mapped[str] = mapped_column(String(100))
     item_count: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str | None] = mapped_column(String(500))
+    # When the version takes effect (UTC): its published_at for a publish that takes effect at once, a later
+    # moment for a scheduled one. The feed chooses by the clock at request time (versions.version_in_effect).
+    effective_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A scheduled version withdrawn before it took effect: it never takes effect, its number stays used.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by: Mapped[str | None] = mapped_column(String(100))
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
 
     documents: Mapped[list[FeedDocument]] = relationship(back_populates="version", cascade="all, delete-orphan")
+
+    @property
+    def state(self) -> VersionState:
+        """Where the version stands by the clock now (scheduled, in effect, superseded, cancelled)."""
+        from .versions import version_state  # versions.py queries this model
+
+        return version_state(object_session(self), self)
+
+    @property
+    def successor(self) -> AssortmentVersion | None:
+        """The version that takes over from this one (scheduled or already in effect), or None.
+
+        For a publish-now or a rollback made while a schedule is pending, this is the pending
+        schedule: it still takes effect at its time.
+        """
+        from .versions import successor_of
+
+        return successor_of(object_session(self), self)
 
 
 class AssortmentItem(db.Model):

@@ -9,9 +9,11 @@ from ..auth.permissions import may
 from ..config import four_eyes
 from ..contracts.models import Contract
 from ..contracts.service import active_contract
-from ..errors import Conflict, DomainError, status_of
+from ..errors import Conflict, DomainError, Invalid, status_of
 from ..extensions import db
+from ..feeds.alerts import alert_hours, eshops_behind
 from ..feeds.service import fetch_status
+from ..models import utcnow
 from ..pricelists.models import ImportStatus
 from ..pricelists.service import list_imports
 from ..privacy.guard import PersonalDataFound, describe
@@ -21,18 +23,22 @@ from ..web.access import current_user, page_roles
 from .review import review_draft
 from .service import (
     REMOVAL_GUARD_SHARE,
-    current_version,
+    cancel_schedule,
     latest_draft,
     list_versions,
+    local_text,
+    parse_effective_time,
     publish_assortment,
     rollback_assortment,
 )
+from .versions import current_version, scheduled_versions
 
 bp = Blueprint("assortment_pages", __name__, template_folder="templates")
 
 PER_PAGE = 100  # rows per page in the long lists of a review
 # Refusals of a publish that are part of the normal work, shown on the review page as plain messages.
-PLAIN_REFUSALS = {"four_eyes", "removal_guard"}
+PLAIN_REFUSALS = {"four_eyes", "removal_guard", "schedule_not_later"}
+STATE_LABELS = {"scheduled": "schemalagd", "in_effect": "gäller nu", "superseded": "ersatt", "cancelled": "avbruten"}
 FIELD_LABELS = {
     "article_number": "Artikelnummer",
     "gtin": "GTIN",
@@ -74,8 +80,14 @@ def overview():
     for item in list_imports(db.session, limit=200):
         latest.setdefault(item.supplier, item)
     drafts = {code: item for code, item in latest.items() if item.status is ImportStatus.draft}
-    published = {code: current_version(db.session, code) for code in profiles()}
+    now = utcnow()
+    published = {code: current_version(db.session, code, now) for code in profiles()}
     fetches = {code: fetch_status(db.session, code) for code in profiles()}
+    scheduled, behind = {}, {}
+    for version in scheduled_versions(db.session, now):
+        scheduled.setdefault(version.supplier, []).append(version)
+    for eshop in eshops_behind(db.session, now):
+        behind.setdefault(eshop["supplier"], []).append(eshop)
     return render_template(
         "assortment/overview.html",
         contract=contract,
@@ -84,7 +96,14 @@ def overview():
         drafts=drafts,
         published=published,
         fetches=fetches,
+        scheduled=scheduled,
+        behind=behind,
+        alert_hours=_hours_text(alert_hours()),
     )
+
+
+def _hours_text(hours: float) -> str:
+    return str(int(hours)) if float(hours).is_integer() else str(hours).replace(".", ",")
 
 
 @bp.get("/review/<supplier>")
@@ -102,23 +121,65 @@ def publish(supplier: str):
     actor = current_user().name
     confirm = request.form.get("confirm_removal") == "yes"
     reason = request.form.get("reason", "").strip() or None
+    raw_time = request.form.get("effective_from", "").strip()[:64]
     try:
+        effective_from = parse_effective_time(raw_time) if raw_time else None  # datetime-local: Swedish time
         version = publish_assortment(
-            db.session, code, actor=actor, four_eyes=_four_eyes(), confirm_removal=confirm, reason=reason
+            db.session,
+            code,
+            actor=actor,
+            four_eyes=_four_eyes(),
+            confirm_removal=confirm,
+            reason=reason,
+            effective_from=effective_from,
         )
     except Conflict as refused:
         discard()  # also returns the reserved version number
         if refused.code not in PLAIN_REFUSALS:
             raise
-        return _review_page(code, message=refused.message, ask_removal=refused.code == "removal_guard", status=409)
+        return _review_page(
+            code,
+            message=refused.message,
+            ask_removal=refused.code == "removal_guard",
+            effective_from=raw_time,
+            status=409,
+        )
     except PersonalDataFound as found:  # in the reason; the message names the field, never the value
         discard()
         return _review_page(code, message=_personal_data(found), ask_removal=confirm, status=422)
-    flash(f"Version {version.number} publicerad för {_names()[code]} med {version.item_count} artiklar.")
+    except Invalid as refused:  # the effective time: unreadable or not in the future
+        discard()
+        return _review_page(code, message=refused.message, ask_removal=confirm, effective_from=raw_time, status=422)
+    name = _names()[code]
+    if effective_from is not None:
+        flash(
+            f"Version {version.number} schemalagd för {name} med {version.item_count} artiklar: gäller från "
+            f"{local_text(version.effective_from)} (svensk tid)."
+        )
+    else:
+        flash(f"Version {version.number} publicerad för {name} med {version.item_count} artiklar.")
+    _flash_successor(version)
     return redirect(url_for("assortment_pages.versions", supplier=code))
 
 
-def _review_page(code: str, *, message: str | None = None, ask_removal: bool = False, status: int = 200):
+def _flash_successor(version) -> None:
+    """Say when a pending schedule will take over from a version that took effect at once."""
+    successor = version.successor
+    if successor is not None:
+        flash(
+            f"Version {successor.number} är schemalagd och ersätter version {version.number} "
+            f"{local_text(successor.effective_from)}. Avbryt den på sidan Versioner om den inte ska gälla."
+        )
+
+
+def _review_page(
+    code: str,
+    *,
+    message: str | None = None,
+    ask_removal: bool = False,
+    effective_from: str | None = None,
+    status: int = 200,
+):
     names = _names()
     try:
         draft = latest_draft(db.session, code)
@@ -131,6 +192,7 @@ def _review_page(code: str, *, message: str | None = None, ask_removal: bool = F
     diff, reconciliation = found["diff"], found["reconciliation"]
     published = current_version(db.session, code)
     user = current_user()
+    scheduled = scheduled_versions(db.session, supplier=code)
     lists = {
         name: _paged(items, name, code)
         for name, items in (
@@ -157,8 +219,18 @@ def _review_page(code: str, *, message: str | None = None, ask_removal: bool = F
         labels=FIELD_LABELS,
         missing_reasons=MISSING_REASONS,
         verdict_labels=VERDICT_LABELS,
+        scheduled=scheduled,
+        next_number=_next_number(code),
+        effective_from=effective_from,
     )
     return page, status
+
+
+def _next_number(code: str) -> int:
+    from .models import VersionCounter
+
+    counter = db.session.get(VersionCounter, code)
+    return (counter.last_number if counter else 0) + 1
 
 
 def _guard_expected(published, diff: dict) -> bool:
@@ -220,6 +292,28 @@ def rollback(supplier: str):
         text = _personal_data(refused) if isinstance(refused, PersonalDataFound) else refused.message
         return _versions_page(code, errors=[text], status=status_of(refused))
     flash(f"Version {version.number} publicerad för {_names()[code]}: innehållet från version {to_number}.")
+    _flash_successor(version)
+    return redirect(url_for("assortment_pages.versions", supplier=code))
+
+
+@bp.post("/versions/<supplier>/cancel")
+@page_roles("assortment.publish")
+def cancel(supplier: str):
+    """Cancel a scheduled version with a reason; a refusal answers on the versions page."""
+    code = profile_for(supplier).code
+    number = request.form.get("version", type=int)
+    try:
+        version = cancel_schedule(
+            db.session, code, actor=current_user().name, reason=request.form.get("reason", ""), number=number
+        )
+    except DomainError as refused:
+        discard()
+        text = _personal_data(refused) if isinstance(refused, PersonalDataFound) else refused.message
+        return _versions_page(code, errors=[text], status=status_of(refused))
+    flash(
+        f"Version {version.number} för {_names()[code]} är avbruten och börjar inte gälla "
+        f"{local_text(version.effective_from)}."
+    )
     return redirect(url_for("assortment_pages.versions", supplier=code))
 
 
@@ -230,11 +324,30 @@ def _versions_page(supplier: str, *, errors=(), status: int = 200):
         contract_id = active_contract(db.session).id
     except Conflict:
         contract_id = None
+    now = utcnow()
+    history = {code: list_versions(db.session, code) for code in shown}
+    in_effect = {code: current_version(db.session, code, now) for code in shown}
+    states = {}
+    for code, rows in history.items():
+        for row in rows:
+            version = row["version"]
+            if version.cancelled_at is not None:
+                states[version.id] = "cancelled"
+            elif version.effective_from > now:
+                states[version.id] = "scheduled"
+            elif in_effect[code] is not None and in_effect[code].id == version.id:
+                states[version.id] = "in_effect"
+            else:
+                states[version.id] = "superseded"
     page = render_template(
         "assortment/versions.html",
         supplier=supplier,
         names=names,
-        history={code: list_versions(db.session, code) for code in shown},
+        history=history,
+        states=states,
+        state_labels=STATE_LABELS,
+        scheduled=[v for v in scheduled_versions(db.session, now) if v.supplier in shown],
+        behind=[e for e in eshops_behind(db.session, now) if e["supplier"] in shown],
         contract_id=contract_id,
         can_rollback=may(current_user(), "assortment.publish"),
         errors=errors,

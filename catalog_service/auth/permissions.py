@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, Permission] = {
     "work_orders.act": Permission((H,), "take a step on a work order"),
     "audit.read": Permission((A,), "the audit log"),
     "tokens.manage": Permission((A,), "create and revoke e-shop tokens"),
+    "metrics.read": Permission((A,), "read `/metrics` (Prometheus); also open to callers on loopback"),
     "webhooks.manage": Permission((U,), "e-shops' webhook endpoints: add, remove, delivery log, redeliver"),
 }
 

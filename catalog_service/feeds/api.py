@@ -20,7 +20,7 @@ from ..extensions import db
 from ..suppliers import profile_for, profiles
 from ..transactions import keep_refusal
 from .fetchlog import record_fetch
-from .service import changes_since, feed_body, feed_head, fetch_status
+from .service import changes_since, feed_body, feed_head, fetch_status, scheduled_head, upcoming
 
 blp = Blueprint("feeds", __name__, url_prefix="/api/v1/feeds", description="Sortimentsflöden för e-butiker")
 
@@ -165,6 +165,60 @@ class FeedChanges(MethodView):
         """Items added, removed and changed between version `since` and the current version."""
         code = authorised_supplier(supplier)
         return changes_since(db.session, code, query["since"])
+
+
+class UpcomingVersionSchema(Schema):
+    version = fields.Integer()
+    published_at = fields.DateTime()
+    effective_from = fields.DateTime(metadata={"description": "when it takes effect (UTC)"})
+    items = fields.Integer()
+    url = fields.String(metadata={"description": "its feed document, for preparing (same formats as the feed)"})
+
+
+class InEffectSchema(Schema):
+    version = fields.Integer()
+    effective_from = fields.DateTime()
+    items = fields.Integer()
+
+
+class UpcomingSchema(Schema):
+    supplier = fields.String()
+    in_effect = fields.Nested(InEffectSchema, allow_none=True)
+    upcoming = fields.List(fields.Nested(UpcomingVersionSchema))
+
+
+@blp.route("/<supplier>/upcoming")
+class FeedUpcoming(MethodView):
+    @caller_first
+    @blp.response(200, UpcomingSchema)
+    def get(self, supplier):
+        """Scheduled versions of the supplier, soonest first, and the version in effect (same access as the feed)."""
+        return upcoming(db.session, authorised_supplier(supplier))
+
+
+@blp.route("/<supplier>/upcoming/<int:number>", methods=["GET"])
+@blp.doc(
+    parameters=[FORMAT_PARAMETER],
+    responses={
+        "200": {"description": "the scheduled version's feed document"},
+        "404": {"description": "not scheduled"},
+    },
+)
+def upcoming_document(supplier, number):
+    """A scheduled version's feed document (JSON, CSV or XLSX), to prepare before it takes effect."""
+    req = request._get_current_object()
+    current_caller()
+    code = authorised_supplier(supplier)
+    head = scheduled_head(db.session, code, number, _negotiate(req))
+    gzipped = _wants_gzip(req)
+    response = Response(
+        feed_body(db.session, head, gzipped=gzipped),
+        headers={"ETag": f'"{head.etag}{"-gz" if gzipped else ""}"', "Cache-Control": "private, no-cache"},
+        content_type=head.media_type,
+    )
+    if gzipped:
+        response.headers["Content-Encoding"] = "gzip"
+    return response
 
 
 class FetchStatusSchema(Schema):

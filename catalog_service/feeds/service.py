@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 from sqlalchemy import func, select
@@ -16,7 +16,7 @@ from exports.registry import FORMATS, get_format
 
 from ..assortment.items import diff_items, version_items
 from ..assortment.models import AssortmentVersion
-from ..assortment.versions import current_version, get_version
+from ..assortment.versions import current_version, get_version, next_switch, scheduled_versions
 from ..auth.models import ApiToken, TokenKind
 from ..cache import announce, cache
 from ..config import lead_times
@@ -54,6 +54,7 @@ def feed_document(session: Session, version: AssortmentVersion, items: list[dict
         "supplier": version.supplier,
         "version": version.number,
         "published_at": _utc_text(version.published_at),
+        "effective_from": _utc_text(version.effective_from),
         "contract": {
             "valid_from": contract.start_date.isoformat(),
             "valid_to": contract.end_date.isoformat() if contract.end_date else None,
@@ -64,7 +65,7 @@ def feed_document(session: Session, version: AssortmentVersion, items: list[dict
 
 
 def _utc_text(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render_documents(session: Session, version: AssortmentVersion, items: list[dict]) -> None:
@@ -75,28 +76,26 @@ def render_documents(session: Session, version: AssortmentVersion, items: list[d
 
 
 def rerender_current(session: Session, supplier: str) -> bool:
-    """Render the supplier's current version again, after something outside the version changed.
+    """Render the supplier's version in effect, and its scheduled ones, again after something outside them changed.
 
     HMC's stock decisions (``hmc_stock_item``) are HMC's current word, not part
-    of the immutable version: a decision re-renders the current version's
-    documents in place, so the served body and its ETag change in the same
-    commit (feed heads are announced stale; bodies are cached by ETag).
-    Returns False when the supplier has no published version. Flushes.
+    of the immutable version: a decision re-renders the documents of the version
+    in effect in place, so the served body and its ETag change in the same
+    commit (feed heads are announced stale; bodies are cached by ETag). Scheduled
+    versions are re-rendered too, so they carry today's flags when they take effect.
+    Returns False when the supplier has no version in effect. Flushes.
     """
-    version = session.scalar(
-        select(AssortmentVersion)
-        .where(AssortmentVersion.supplier == supplier)
-        .order_by(AssortmentVersion.number.desc())
-        .limit(1)
-    )
+    now = utcnow()
+    version = current_version(session, supplier, now)
     if version is None:
         return False
-    rendered = _rendered(feed_document(session, version, version_items(session, version)))
-    moment = _next_render_time(version.documents)
-    for document in version.documents:
-        for key, value in rendered[document.format].items():
-            setattr(document, key, value)
-        document.rendered_at = moment
+    for each in [version, *scheduled_versions(session, now, supplier)]:
+        rendered = _rendered(feed_document(session, each, version_items(session, each)))
+        moment = _next_render_time(each.documents)
+        for document in each.documents:
+            for key, value in rendered[document.format].items():
+                setattr(document, key, value)
+            document.rendered_at = moment
     session.flush()
     announce(session, "feed", supplier)
     return True
@@ -140,6 +139,9 @@ class FeedHead:
     modified_at: datetime
     etag: str
     media_type: str
+    # When the clock makes another version current (the supplier's next schedule), or None:
+    # a cached head is not used from that moment on, so every process switches on time.
+    valid_until: datetime | None = None
 
     @cached_property
     def last_modified(self) -> str:
@@ -154,30 +156,51 @@ def feed_head(session: Session, supplier: str, format_name: str) -> FeedHead:
     """
     if format_name not in FORMATS:
         get_format(format_name)
-    head = cache().get(("feed", supplier, format_name), lambda: _load_head(session, supplier, format_name))
+    key = ("feed", supplier, format_name)
+    head = cache().get(key, lambda: _load_head(session, supplier, format_name))
+    if head is not None and head.valid_until is not None and utcnow() >= head.valid_until:
+        cache().forget(key)  # a schedule has taken effect since this head was read: choose again by the clock
+        head = cache().get(key, lambda: _load_head(session, supplier, format_name))
     if head is None:
-        cache().forget(("feed", supplier, format_name))
+        cache().forget(key)
         raise NotFound("no_published_version", f"Inget sortiment är publicerat för {supplier} ännu.")
     return head
 
 
-def _load_head(session: Session, supplier: str, format_name: str) -> FeedHead | None:
+def _load_head(session: Session, supplier: str, format_name: str, now: datetime | None = None) -> FeedHead | None:
+    """The head of the version in effect at ``now`` (the clock at request time), valid until the next switch."""
+    now = now or utcnow()
     row = session.execute(
         select(
             FeedDocument.id,
             AssortmentVersion.number,
             func.coalesce(FeedDocument.rendered_at, AssortmentVersion.published_at),
+            AssortmentVersion.effective_from,
             FeedDocument.etag,
             FeedDocument.media_type,
         )
         .join(AssortmentVersion, FeedDocument.version_id == AssortmentVersion.id)
-        .where(AssortmentVersion.supplier == supplier, FeedDocument.format == format_name)
-        .order_by(AssortmentVersion.number.desc())
+        .where(
+            AssortmentVersion.supplier == supplier,
+            FeedDocument.format == format_name,
+            AssortmentVersion.cancelled_at.is_(None),
+            AssortmentVersion.effective_from <= now,
+        )
+        .order_by(AssortmentVersion.effective_from.desc(), AssortmentVersion.number.desc())
         .limit(1)
     ).first()
     if row is None:
         raise NotFound("no_published_version", f"Inget sortiment är publicerat för {supplier} ännu.")
-    return FeedHead(*row)
+    document_id, number, rendered_at, effective_from, etag, media_type = row
+    # Last-Modified: when this body became what the feed serves, its render or the moment it took effect
+    # (a scheduled version rendered before the version it replaces was last re-rendered is still newer).
+    modified_at = max(_aware(rendered_at), _aware(effective_from))
+    return FeedHead(document_id, number, modified_at, etag, media_type, next_switch(session, supplier, now))
+
+
+def _aware(moment: datetime) -> datetime:
+    """coalesce() returns what the driver gives: SQLite drops the zone, and UTC is what was stored."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def feed_body(session: Session, head: FeedHead, *, gzipped: bool) -> bytes:
@@ -240,3 +263,51 @@ def fetch_status(session: Session, supplier: str) -> list[dict]:
         }
         for token, fetch in rows
     ]
+
+
+def upcoming(session: Session, supplier: str, now: datetime | None = None) -> dict:
+    """What the supplier's e-shop will see next: the version in effect and the scheduled ones, soonest first."""
+    now = now or utcnow()
+    code = profile_for(supplier).code
+    current = current_version(session, code, now)
+    return {
+        "supplier": code,
+        "in_effect": None
+        if current is None
+        else {"version": current.number, "effective_from": current.effective_from, "items": current.item_count},
+        "upcoming": [
+            {
+                "version": version.number,
+                "published_at": version.published_at,
+                "effective_from": version.effective_from,
+                "items": version.item_count,
+                "url": f"/api/v1/feeds/{code}/upcoming/{version.number}",
+            }
+            for version in scheduled_versions(session, now, code)
+        ],
+    }
+
+
+def scheduled_head(session: Session, supplier: str, number: int, format_name: str) -> FeedHead:
+    """The head of a scheduled version's document (not cached: read while preparing, not polled).
+
+    Raises NotFound when the version is not scheduled now (unknown, cancelled or already in effect).
+    """
+    if format_name not in FORMATS:
+        get_format(format_name)
+    now = utcnow()
+    row = session.execute(
+        select(FeedDocument.id, AssortmentVersion.number, FeedDocument.rendered_at, FeedDocument.etag)
+        .add_columns(FeedDocument.media_type)
+        .join(AssortmentVersion, FeedDocument.version_id == AssortmentVersion.id)
+        .where(
+            AssortmentVersion.supplier == supplier,
+            AssortmentVersion.number == number,
+            FeedDocument.format == format_name,
+            AssortmentVersion.cancelled_at.is_(None),
+            AssortmentVersion.effective_from > now,
+        )
+    ).first()
+    if row is None:
+        raise NotFound("no_scheduled_version", f"Version {number} av {supplier} är inte schemalagd.")
+    return FeedHead(row[0], row[1], _aware(row[2]), row[3], row[4])

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..assortment.models import ITEM_COLUMNS, AssortmentItem, AssortmentVersion
 from ..assortment.versions import current_version
 from ..feeds.items import as_feed_item
+from ..models import utcnow
 from ..suppliers import profiles
 
 
@@ -49,12 +50,19 @@ def version_item(session: Session, version_id: int, article_number: str) -> dict
 
 
 def last_published_in(session: Session, article_number: str, supplier: str | None) -> Found | None:
-    """The newest published version (of ``supplier``, or of any supplier) that held the article, or None."""
+    """The newest version that has taken effect (of ``supplier``, or of any supplier) and held the article, or None.
+
+    Scheduled versions not yet in effect and cancelled ones never were the assortment, so they do not count.
+    """
     query = (
         select(AssortmentVersion.supplier, AssortmentVersion.number)
         .join(AssortmentItem, AssortmentItem.version_id == AssortmentVersion.id)
-        .where(AssortmentItem.article_number == article_number)
-        .order_by(AssortmentVersion.published_at.desc(), AssortmentVersion.id.desc())
+        .where(
+            AssortmentItem.article_number == article_number,
+            AssortmentVersion.cancelled_at.is_(None),
+            AssortmentVersion.effective_from <= utcnow(),
+        )
+        .order_by(AssortmentVersion.effective_from.desc(), AssortmentVersion.id.desc())
         .limit(1)
     )
     if supplier:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from flask import current_app, has_app_context
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from sqlalchemy import func, select
 
 from ..auth.http import current_actor, require_roles
 from ..extensions import db
+from ..jobs.queue import queue
+from ..metrics import register_queue_source, register_webhook_source
+from .models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .schemas import CreatedEndpointSchema, DeliverySchema, EndpointInSchema, EndpointSchema
 from .service import add_endpoint, delivery_log, get_endpoint, list_endpoints, redeliver, remove_endpoint
 from .views_data import delivery_view, endpoint_view
@@ -57,3 +62,33 @@ class Redeliver(MethodView):
     def post(self, delivery_id: int):
         """Send a delivery again now (same webhook-id)."""
         return delivery_view(redeliver(db.session, delivery_id, actor=current_actor()))
+
+
+# --- /metrics (metrics.py): the webhook deliveries as a queue, failed tries per e-shop, the task queue's depth
+
+
+def _delivery_queue(session):
+    counts = dict(session.execute(select(WebhookDelivery.status, func.count()).group_by(WebhookDelivery.status)).all())
+    waiting = counts.get(DeliveryStatus.pending, 0) + counts.get(DeliveryStatus.sending, 0)
+    yield "webhook", waiting, counts.get(DeliveryStatus.failed, 0)
+    if has_app_context():
+        try:
+            yield "tasks", queue(current_app._get_current_object()).depth(), 0
+        except Exception:  # the queue's storage is away: the scrape still answers
+            return
+
+
+def _failed_tries(session) -> dict[str, int]:
+    rows = session.execute(
+        select(WebhookEndpoint.eshop, func.count())
+        .select_from(WebhookAttempt)
+        .join(WebhookDelivery, WebhookAttempt.delivery_id == WebhookDelivery.id)
+        .join(WebhookEndpoint, WebhookDelivery.endpoint_id == WebhookEndpoint.id)
+        .where(WebhookAttempt.ok.is_(False))
+        .group_by(WebhookEndpoint.eshop)
+    ).all()
+    return dict(rows)
+
+
+register_queue_source(_delivery_queue)
+register_webhook_source(_failed_tries)

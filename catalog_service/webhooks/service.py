@@ -149,6 +149,25 @@ def record_version_events(session: Session, version, *, effective_from: datetime
     return events
 
 
+def cancel_version_events(session: Session, version) -> int:
+    """A cancelled schedule: its waiting version_effective deliveries fail with the reason; how many."""
+    waiting = session.scalars(
+        select(WebhookDelivery)
+        .join(WebhookEvent)
+        .where(
+            WebhookEvent.type == EFFECTIVE,
+            WebhookEvent.supplier == version.supplier,
+            WebhookEvent.version == version.number,
+            WebhookDelivery.status == DeliveryStatus.pending,
+        )
+    ).all()
+    for delivery in waiting:
+        delivery.status, delivery.finished_at, delivery.next_try_at = DeliveryStatus.failed, utcnow(), None
+        delivery.last_error = "Schemaläggningen avbröts: versionen börjar aldrig gälla."
+    session.flush()
+    return len(waiting)
+
+
 def _event(session: Session, kind: str, data: dict, due: datetime, endpoints) -> WebhookEvent:
     body = json.dumps({"type": kind, "timestamp": due.isoformat(), "data": data}, separators=(",", ":"))
     found = WebhookEvent(

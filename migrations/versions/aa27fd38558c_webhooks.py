@@ -1,7 +1,7 @@
 """Webhook endpoints, the outbox of events, deliveries and their attempts (issue 18)
 
 Revision ID: aa27fd38558c
-Revises: f2b7c4d9e105
+Revises: a9d3e5f7c201
 Create Date: 2026-12-04 13:50:10.240172
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'aa27fd38558c'
-down_revision = 'f2b7c4d9e105'
+down_revision = 'a9d3e5f7c201'
 branch_labels = None
 depends_on = None
 

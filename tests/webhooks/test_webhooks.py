@@ -92,23 +92,43 @@ def test_each_publish_sends_version_published_once_and_version_effective_signed(
     assert len(receiver.received) == 4
 
 
-def test_version_effective_is_sent_at_its_effective_time(webhook_app, contract, receiver, tmp_path):
+def test_a_scheduled_version_sends_version_effective_at_its_effective_time(webhook_app, contract, receiver, tmp_path):
     factory.import_and_publish(webhook_app, tmp_path, "medi", factory.articles("medi", 3))
     endpoint_id, secret = register(webhook_app, receiver.url)
     moment = utcnow().replace(microsecond=0) + timedelta(days=3)
-    with webhook_app.app_context():  # an effective-dated version's events (the publish records them the same way)
-        version = db.session.scalar(select(AssortmentVersion).where(AssortmentVersion.supplier == "medi"))
-        record_version_events(db.session, version, effective_from=moment)
-        db.session.commit()
+    factory.import_draft(
+        webhook_app, factory.write_price_list(tmp_path, "medi", factory.articles("medi", 4), name="v2.xlsx"), "medi"
+    )
+    assert factory.publish(webhook_app, "medi", effective_from=moment) == 2
 
-    assert [verified(secret, r)["data"]["effective_from"] for r in receiver.of_type(PUBLISHED)] == [moment.isoformat()]
+    [published] = [verified(secret, r) for r in receiver.of_type(PUBLISHED)]
+    assert published["data"]["version"] == 2 and published["data"]["effective_from"] == moment.isoformat()
     assert deliver_due(webhook_app, now=moment - timedelta(seconds=1)) == 0
     assert receiver.of_type(EFFECTIVE) == []
 
-    assert deliver_due(webhook_app, now=moment) == 1
-    [sent] = receiver.of_type(EFFECTIVE)
-    assert verified(secret, sent)["data"] == {**verified(secret, receiver.received[0])["data"]}
+    assert deliver_due(webhook_app, now=moment) == 1  # the worker's every-minute scan, or its task scheduled at T
+    [effective] = [verified(secret, r) for r in receiver.of_type(EFFECTIVE)]
+    assert effective["data"] == published["data"]
     assert deliveries(webhook_app, endpoint_id) == [(PUBLISHED, "succeeded", 1), (EFFECTIVE, "succeeded", 1)]
+
+
+def test_a_cancelled_schedule_never_sends_version_effective(webhook_app, contract, receiver, tmp_path):
+    from catalog_service.assortment.service import cancel_schedule
+
+    factory.import_and_publish(webhook_app, tmp_path, "medi", factory.articles("medi", 3))
+    endpoint_id, _ = register(webhook_app, receiver.url)
+    moment = utcnow().replace(microsecond=0) + timedelta(days=3)
+    factory.import_draft(
+        webhook_app, factory.write_price_list(tmp_path, "medi", factory.articles("medi", 4), name="v2.xlsx"), "medi"
+    )
+    factory.publish(webhook_app, "medi", effective_from=moment)
+    with webhook_app.app_context():
+        cancel_schedule(db.session, "medi", actor="upphandlare2", reason="Fel prislista")
+        db.session.commit()
+
+    assert deliver_due(webhook_app, now=moment + timedelta(hours=1)) == 0
+    assert receiver.of_type(EFFECTIVE) == [] and len(receiver.of_type(PUBLISHED)) == 1
+    assert deliveries(webhook_app, endpoint_id) == [(PUBLISHED, "succeeded", 1), (EFFECTIVE, "failed", 0)]
 
 
 def test_a_receiver_failing_twice_gets_three_attempts_with_growing_delays(webhook_app, contract, receiver, tmp_path):
@@ -142,6 +162,8 @@ def test_a_receiver_failing_twice_gets_three_attempts_with_growing_delays(webhoo
     assert delays[0] >= timedelta(seconds=29) and delays[1] >= 2 * delays[0] - timedelta(seconds=2)
     assert len(receiver.of_type(PUBLISHED)) == 3
     assert len({r["headers"]["webhook-id"] for r in receiver.of_type(PUBLISHED)}) == 1  # the same message each try
+    metrics = webhook_app.test_client().get("/metrics").text  # from loopback
+    assert 'catalog_webhook_failures_total{eshop="medi"} 2.0' in metrics
     [verified(secret, r) for r in receiver.of_type(PUBLISHED)]
 
 
