@@ -111,3 +111,16 @@ def test_an_import_task_for_a_job_that_is_not_queued_touches_nothing(app, tmp_pa
     assert upload.exists()
     with app.app_context():
         assert db.session.get(ImportJob, job_id).status is JobStatus.running
+
+
+def test_a_delivery_due_later_is_scheduled_in_the_queue_at_its_time(app, tmp_path):
+    """version_effective at T: its task waits in the queue's schedule until T (UTC), the scan being the backstop."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    app.config.update(QUEUE_IMMEDIATE=False, QUEUE_URL=f"sqlite:///{tmp_path / 'q.sqlite3'}")
+    found = queue(app)
+    moment = datetime(2026, 5, 1, 0, 0, tzinfo=timezone(timedelta(hours=2)))  # midnight in Stockholm
+    found.enqueue("deliver_webhook", 7, eta=moment)
+    [task] = found.huey.pending()  # the worker keeps it in its schedule until its eta
+    assert task.args == (7,) and task.eta == datetime(2026, 4, 30, 22, 0)  # naive UTC, as Huey keeps it
+    assert moment.astimezone(UTC).replace(tzinfo=None) == task.eta
