@@ -160,7 +160,7 @@ def publish_assortment(
     record(
         session,
         actor=actor,
-        action="assortment.schedule" if effective_from is not None else "assortment.publish",
+        action="assortment.publish",
         object_type="assortment_version",
         object_id=version.id,
         supplier=code,
@@ -169,6 +169,7 @@ def publish_assortment(
         import_id=draft.id,
         reason=reason,
         effective_from=_utc_text(version.effective_from),
+        scheduled=effective_from is not None,
         pending_schedules=_pending_numbers(session, code, version),
     )
     return version
@@ -182,8 +183,9 @@ def cancel_schedule(
     ``number`` picks the version when several are pending; without it the supplier's only pending
     schedule. Raises Invalid (no reason), NotFound (nothing pending, or no such version),
     Conflict (several pending without ``number``; the version already in effect or cancelled).
-    The version row is locked first, so a cancel and the moment it takes effect cannot both win:
-    a cancel committed after the effective time is refused (the clock is read after the lock).
+    The clock is read after the version's row is locked: once the effective time has passed the
+    cancel is refused. (A cancel whose check ran just before the effective time and that commits
+    just after it leaves the new version served for those moments.)
     """
     if not (reason or "").strip():
         raise Invalid("reason_required", "Ange ett skäl för att avbryta schemaläggningen.")

@@ -58,7 +58,8 @@ def test_schedule_from_the_review_page_in_swedish_time_and_cancel_it(app, medi_d
     assert stored(app)[-1][2:] == ("upphandlare2", "Fel fil")
     page = reviewer.get("/versions?supplier=medi").text
     assert "avbruten" in page and "Fel fil" in page and "Avbryt version 2" not in page
-    assert len(audit_entries(app, "assortment.schedule")) == 1
+    [scheduled] = [e for e in audit_entries(app, "assortment.publish") if e.details["scheduled"]]
+    assert scheduled.details["effective_from"] == "2026-04-30T22:00:00Z"
     assert len(audit_entries(app, "assortment.cancel_schedule")) == 1
 
 

@@ -261,3 +261,54 @@ def test_the_contract_start_from_the_command_line_in_local_time(app, v1, clock, 
     assert eshop.get(FEED).get_json()["version"] == 1
     clock.move_to(T)
     assert eshop.get(FEED).get_json()["version"] == 2
+
+
+def test_cancel_from_the_command_line(app, v1, scheduled, clock):
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["assortment", "cancel", "--supplier", "medi", "--reason", " ", "--actor", "eva"])
+    assert refused.exit_code == 1 and "skäl" in refused.stderr
+    done = runner.invoke(
+        args=[
+            "assortment",
+            "cancel",
+            "--supplier",
+            "medi",
+            "--reason",
+            "Avtalet skjuts upp",
+            "--actor",
+            "eva",
+            "--json",
+        ]
+    )
+    assert done.exit_code == 0, done.stderr
+    assert "version 2 (skulle gälla från 2026-05-01 00:00) är avbruten" in done.stderr
+    import json
+
+    body = json.loads(done.stdout)
+    assert (body["version"], body["state"], body["cancelled_by"]) == (2, "cancelled", "eva")
+
+
+def test_the_functions_other_areas_call(app, v1, scheduled, clock):
+    from catalog_service.assortment.versions import (
+        next_switch,
+        scheduled_versions,
+        version_in_effect,
+        version_state,
+        versions_taking_effect,
+    )
+
+    with app.app_context():
+        session = db.session
+        assert version_in_effect(session, "medi", T - SECOND).number == 1
+        assert version_in_effect(session, "medi", T).number == 2
+        assert [v.number for v in scheduled_versions(session, T - SECOND)] == [2]
+        assert scheduled_versions(session, T) == []
+        assert next_switch(session, "medi", T - SECOND) == T and next_switch(session, "medi", T) is None
+        # the switch is announced once: versions published to take effect at once are not listed
+        assert [v.number for v in versions_taking_effect(session, T - SECOND, T)] == [2]
+        assert versions_taking_effect(session, T, T + SECOND) == []
+        assert versions_taking_effect(session, datetime(2026, 4, 1, tzinfo=UTC), T - SECOND) == []
+        v1_row, v2_row = (version_in_effect(session, "medi", moment) for moment in (T - SECOND, T))
+        assert version_state(session, v2_row, T - SECOND) == "scheduled"
+        assert version_state(session, v2_row, T) == "in_effect"
+        assert version_state(session, v1_row, T) == "superseded"

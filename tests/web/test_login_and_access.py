@@ -10,12 +10,13 @@ from catalog_service.audit.models import AuditEntry
 from catalog_service.extensions import db
 from tests.conftest import PASSWORD, bearer_client, csrf_from, login, make_person, make_token, page_client
 
-# Endpoints that anyone may open: the login page itself, health, static files, the API (its own auth).
+# Endpoints that anyone may open: the login page itself, health, static files, the API (its own auth), /metrics.
 PUBLIC = {
     "login.login",
     "login.logout",
     "web.healthz",
     "health.readyz",
+    "metrics.metrics",  # its own check: loopback or an admin's token (tests/test_metrics.py)
     "web.static",
     "docs_assets.swagger_ui_asset",
     "static",
