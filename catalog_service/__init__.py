@@ -76,9 +76,19 @@ def _register(app: Flask) -> None:
     from .pricelists.api import blp as pricelists_blp
     from .requests.api import blp as requests_blp
     from .stock.api import blp as stock_blp
+    from .webhooks.api import blp as webhooks_blp
 
     _protect(app)
-    for blueprint in (pricelists_blp, assortment_blp, feeds_blp, orders_blp, requests_blp, stock_blp, audit_blp):
+    for blueprint in (
+        pricelists_blp,
+        assortment_blp,
+        feeds_blp,
+        orders_blp,
+        requests_blp,
+        stock_blp,
+        audit_blp,
+        webhooks_blp,
+    ):
         # The API authenticates each request by its bearer token (or checks the CSRF header when a
         # browser session calls it: auth/http.py), so Flask-WTF's form check does not apply. The
         # per-caller rate limit is checked there too (auth/ratelimit.py).
@@ -99,6 +109,7 @@ def _register(app: Flask) -> None:
     from .web.login import bp as login_bp
     from .web.views import bp as web_bp
     from .web.views import docs_assets
+    from .webhooks.views import bp as webhook_pages
 
     app.register_blueprint(login_bp)
     app.register_blueprint(mfa_bp)  # the second step of a local login
@@ -115,6 +126,7 @@ def _register(app: Flask) -> None:
         stock_pages,
         audit_pages,
         token_pages,
+        webhook_pages,
     ):
         app.register_blueprint(pages)
     app.register_blueprint(docs_assets)

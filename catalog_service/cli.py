@@ -39,6 +39,12 @@ AREA_COMMANDS = {
     "user": (".auth.cli", "user", "People who use the service."),
     "token": (".auth.cli", "token", "API tokens for people and e-shops."),
     "audit": (".audit.cli", "audit", "The audit log, newest first."),
+    "worker": (
+        ".jobs.cli",
+        "worker",
+        "Run the job queue's worker: background imports, webhook deliveries, nightly purge (until stopped).",
+    ),
+    "webhook": (".webhooks.cli", "webhook", "Webhooks to e-shops: endpoints, their delivery log, redelivery."),
     "demo": (
         ".demo.cli",
         "demo",
@@ -65,6 +71,8 @@ class LazyGroup(FlaskGroup):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in AREA_COMMANDS:
             return area_command(name)
+        if name == "run":  # Flask's run, which also starts the embedded queue's worker (jobs/cli.py)
+            return import_module(".jobs.cli", __package__).run
         return super().get_command(ctx, name)  # built-in, or the app's own (db, openapi): builds the app
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

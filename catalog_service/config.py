@@ -97,6 +97,20 @@ class Defaults:
     PEPPOL_PROVIDER_SCHEME = "0007"
     PEPPOL_PROVIDER_NAME = "Västra Götalandsregionen"
     PEPPOL_CONTRACT_REFERENCE = None
+    JOB_FOLDER = None  # uploads waiting for the queue's worker; None: instance/import-jobs
+    # The job queue (jobs/queue.py): None keeps it in instance/queue.sqlite3 (one machine; `catalog run` starts
+    # its worker); redis://host:6379/0 shares it between app servers, with `catalog worker` run beside them.
+    QUEUE_URL = None
+    QUEUE_IMMEDIATE = False  # tests: run each task at once where it is enqueued
+    QUEUE_WORKERS = 2  # tasks a worker runs at once (threads)
+    PURGE_HOUR_UTC = 2  # the nightly retention purge of order lines before the contract start
+    # Webhooks to e-shops (webhooks/): the feed URL in their events starts with PUBLIC_URL; endpoints must be
+    # https:// (http:// to loopback only with WEBHOOK_ALLOW_LOOPBACK, for tests and development).
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    WEBHOOK_ALLOW_LOOPBACK = False
+    WEBHOOK_TIMEOUT_SECONDS = 10.0
+    WEBHOOK_RETRY_BASE_SECONDS = 30.0  # first retry after this, then doubling
+    WEBHOOK_RETRY_HOURS = 24.0  # no further try once this long has passed since the event
 
 
 def _flag(raw: str) -> bool:
@@ -148,6 +162,16 @@ ENVIRONMENT_SETTINGS = {
     "PEPPOL_PROVIDER_SCHEME": str,
     "PEPPOL_PROVIDER_NAME": str,
     "PEPPOL_CONTRACT_REFERENCE": str,
+    "JOB_FOLDER": str,
+    "IMPORT_JOB_HEARTBEAT_SECONDS": float,
+    "QUEUE_URL": str,
+    "QUEUE_WORKERS": int,
+    "PURGE_HOUR_UTC": int,
+    "PUBLIC_URL": str,
+    "WEBHOOK_ALLOW_LOOPBACK": _flag,
+    "WEBHOOK_TIMEOUT_SECONDS": float,
+    "WEBHOOK_RETRY_BASE_SECONDS": float,
+    "WEBHOOK_RETRY_HOURS": float,
 }
 
 

@@ -59,6 +59,7 @@ def import_all_models() -> None:
     from .pricelists import models as _pricelists  # noqa: F401
     from .requests import models as _requests  # noqa: F401
     from .stock import models as _stock  # noqa: F401
+    from .webhooks import models as _webhooks  # noqa: F401
 
 
 import_all_models()

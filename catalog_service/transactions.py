@@ -17,7 +17,7 @@ succeeded and rolls back on any error, through ``transaction`` here:
     start once its row is committed.
 
 - **CLI.** ``cli.transactional`` wraps each state-changing command in ``transaction``.
-- **Background import.** ``pricelists/runner.py`` runs the import in ``transaction``.
+- **Background import.** ``pricelists/runner.py`` runs the import in ``transaction`` (in the job queue's worker).
 """
 
 from __future__ import annotations

@@ -105,6 +105,9 @@ def app(database_url, database_template, tmp_path, app_config):
             # Pages are reached with a password alone (page_client); tests/auth/test_mfa.py turns the
             # second factor on.
             "REQUIRE_MFA": False,
+            # Tasks run at once where they are enqueued (an upload's import after its request's commit);
+            # tests/jobs runs a real worker where the worker is the point.
+            "QUEUE_IMMEDIATE": True,
             **app_config,
         }
     )

@@ -29,6 +29,7 @@ from ..models import utcnow
 from ..pricelists.models import ImportStatus, PriceListImport
 from ..privacy.guard import guard_text
 from ..suppliers import profile_for
+from ..webhooks.service import cancel_version_events, record_version_events
 from .items import draft_items, version_items
 from .models import AssortmentItem, AssortmentVersion, VersionCounter, VersionKind
 from .versions import get_version, scheduled_versions, version_in_effect
@@ -222,6 +223,7 @@ def cancel_schedule(
     version.cancel_reason = reason.strip()
     session.flush()
     announce(session, "feed", code)
+    cancel_version_events(session, version)  # its version_effective webhooks are never sent
     record(
         session,
         actor=actor,
@@ -360,4 +362,6 @@ def _store_version(session, supplier, number, items, *, actor, kind, contract_id
         session.execute(insert(AssortmentItem), [{"version_id": version.id, **item} for item in items])
     render_documents(session, version, items)
     announce(session, "feed", supplier)
+    # Webhooks to the e-shop: recorded in this transaction (the outbox), sent by the job queue after the commit.
+    record_version_events(session, version)
     return version

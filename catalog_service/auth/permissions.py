@@ -53,6 +53,7 @@ PERMISSIONS: dict[str, Permission] = {
     "tokens.manage": Permission((U,), "create and revoke e-shop tokens"),
     "metrics.read": Permission((A,), "read `/metrics` (Prometheus); also open to callers on loopback"),
     "suppliers.invite": Permission((U,), "invite a supplier's person (role leverantor) to upload their own lists"),
+    "webhooks.manage": Permission((U,), "e-shops' webhook endpoints: add, remove, delivery log, redeliver"),
 }
 
 

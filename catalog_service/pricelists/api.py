@@ -14,8 +14,9 @@ from ..auth.http import current_actor, require_roles
 from ..config import ReaderLimits
 from ..extensions import db
 from ..files import safe_name
+from ..jobs.queue import enqueue
 from ..transactions import after_commit, discard
-from .jobs import DryRunTooLarge, get_job, job_folder, job_state, launch, queue_upload
+from .jobs import DryRunTooLarge, get_job, job_folder, job_state, queue_upload
 from .results import XLSX, invalid_rows_workbook, rows_page
 from .schemas import (
     ImportJobSchema,
@@ -92,7 +93,7 @@ def _queue(staged: Path, filename: str | None, form: dict):
         actor=current_actor(),
     )
     app, job_id = current_app._get_current_object(), job.id
-    after_commit(lambda: launch(app, job_id))  # the child process reads the job's committed row
+    after_commit(lambda: enqueue(app, "import_upload", job_id))  # the worker reads the committed row
     url = url_for("pricelists.ImportJobView", job_id=job_id)
     response = jsonify(ImportJobSchema().dump(_job(job_id)))
     response.status_code, response.headers["Location"] = 202, url

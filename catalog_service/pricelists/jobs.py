@@ -1,8 +1,8 @@
-"""Background imports for the upload page: a job row, a child process, progress while it runs.
+"""Background imports for the upload page: a job row, a task on the job queue, progress while it runs.
 
-The page must stay responsive while a 300,000-row list is judged and stored, so the import runs
-in its own process (``python -m catalog_service.pricelists.runner``), never in a web worker. The
-import is still one transaction: a failed job leaves nothing but its own row with the reason.
+The page must stay responsive while a 300,000-row list is judged and stored, so the import runs in
+the job queue's worker (jobs/: ``catalog worker``, or the one `catalog run` starts), never in a web
+worker. The import is still one transaction: a failed job leaves nothing but its own row with the reason.
 
 Progress is written outside that transaction. On PostgreSQL a second connection updates the job
 row; SQLite allows one writer at a time and the import holds it, so there the child writes a small
@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -96,7 +94,7 @@ def queue_upload(
 
     The cheap checks run first, so the uploader hears at once what the job would only find later:
     ImportFileError for a file that is not a sane workbook, NotFound for an unknown supplier, Conflict
-    without an active contract. Flushes; the caller commits, then calls ``launch``. A file whose job
+    without an active contract. Flushes; the caller commits, then enqueues the job. A file whose job
     row never commits is removed by the sweep (sweep.py).
     """
     (check_catalogue if looks_like_xml(staged) else check_file)(staged)  # a Peppol catalogue, or a sheet file
@@ -104,37 +102,6 @@ def queue_upload(
     job = create_job(session, supplier=supplier, filename=filename, actor=actor)
     shutil.move(staged, upload_path(folder, job.id))  # a rename, unless the upload was staged on another file system
     return job
-
-
-def launch(app: Flask, job_id: int) -> subprocess.Popen:
-    """Start the child process that runs the job; a thread reaps it so no zombie is left."""
-    settings = {
-        key: app.config[key]
-        for key in (
-            "SQLALCHEMY_DATABASE_URI",
-            "READER_MEMORY_MB",
-            "READER_SECONDS",
-            "READER_MAX_ROWS",
-            "MAX_PRICE_SEK",
-            "CONTRACT_START",
-            "TESTING",
-            "IMPORT_JOB_HEARTBEAT_SECONDS",
-            "SUMMARY_MAX_ERRORS",
-        )
-        if app.config.get(key) is not None
-    }
-    settings["JOB_FOLDER"] = str(job_folder(app))
-    settings["CACHE_LISTEN"] = False
-    env = {**os.environ, "CATALOG_JOB_CONFIG": json.dumps(settings)}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "catalog_service.pricelists.runner", str(job_id)],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,  # a web worker's restart does not take the import with it
-    )
-    threading.Thread(target=child.wait, name=f"reap-import-job-{job_id}", daemon=True).start()
-    return child
 
 
 class ProgressWriter:
@@ -219,12 +186,12 @@ JOB_LOST = {
 def job_state(session: Session, job: ImportJob, folder: Path, *, stale_seconds: float) -> dict:
     """What the progress bar shows: status, rows done and expected, percent, and the error if it failed.
 
-    A queued or running job with no sign of life for ``stale_seconds`` has died: it shows as failed.
+    A running job with no sign of life for ``stale_seconds`` has died (its worker with it): it shows as failed.
     """
     done, expected, last_sign = job.rows_done, job.rows_expected, job.heartbeat_at or job.created_at
     status = job.status
     error = {"code": job.error_code, "message": job.error_message} if status is JobStatus.failed else None
-    if status in (JobStatus.queued, JobStatus.running):
+    if status is JobStatus.running:  # a queued job waits for the worker, however busy it is
         done, expected, last_sign = _file_progress(progress_path(folder, job.id), done, expected, last_sign)
         if utcnow() - last_sign > timedelta(seconds=stale_seconds):
             status, done, expected, error = JobStatus.failed, 0, 0, JOB_LOST

@@ -1,52 +1,57 @@
-"""The child process of a background import: ``python -m catalog_service.pricelists.runner JOB_ID``.
+"""A background import, run by the job queue's worker (jobs/tasks.py): ``run_job(app, job_id)``.
 
-Settings come from the web process as JSON in CATALOG_JOB_CONFIG. The job ends ``done`` (its
-import committed in the same transaction) or ``failed`` with a Swedish reason; the uploaded file
-and the progress file are removed either way (if the process is killed, the sweep removes them: sweep.py).
+The job ends ``done`` (its import committed in the same transaction) or ``failed`` with a Swedish
+reason; the uploaded file and the progress file are removed either way (if the worker is killed, the
+sweep fails the job as lost and removes them: sweep.py).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import sys
 
-from flask import current_app
+from flask import Flask, current_app
+from sqlalchemy import update
 
-from .. import create_app
 from ..config import ReaderLimits
 from ..errors import DomainError
 from ..extensions import db
 from ..models import utcnow
 from ..transactions import transaction
 from .jobs import Heartbeat, ProgressWriter, get_job, job_files, job_folder, upload_path
-from .models import JobStatus
+from .models import ImportJob, JobStatus
 from .service import import_price_list
 
 log = logging.getLogger("catalog_service.import_job")
 
 
-def run(job_id: int) -> int:
-    app = create_app(json.loads(os.environ.get("CATALOG_JOB_CONFIG", "{}")))
+def run_job(app: Flask, job_id: int) -> int:
+    """Run one queued job in the current app context of ``app``; 0 when done, 1 when failed or not queued."""
     folder = job_folder(app)
-    with app.app_context():
-        try:
-            with Heartbeat(db.engine, folder, job_id, float(app.config["IMPORT_JOB_HEARTBEAT_SECONDS"])):
-                return _run(job_id, folder)
-        finally:
-            for path in job_files(folder, job_id):
-                path.unlink(missing_ok=True)
-            db.session.remove()
-            db.engine.dispose()
+    if not _claim(job_id):
+        db.session.remove()
+        return 1  # delivered twice, or the sweep already failed it: the first run owns it and its files
+    try:
+        with Heartbeat(db.engine, folder, job_id, float(app.config["IMPORT_JOB_HEARTBEAT_SECONDS"])):
+            return _run(job_id, folder)
+    finally:
+        for path in job_files(folder, job_id):
+            path.unlink(missing_ok=True)
+        db.session.remove()
+
+
+def _claim(job_id: int) -> bool:
+    """Mark the queued job running; False if it is not queued (any more)."""
+    with transaction(db.session):
+        claimed = db.session.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id, ImportJob.status == JobStatus.queued)
+            .values(status=JobStatus.running, heartbeat_at=utcnow())
+        ).rowcount
+    return claimed == 1
 
 
 def _run(job_id: int, folder) -> int:
-    with transaction(db.session):
-        job = get_job(db.session, job_id)
-        if job.status is not JobStatus.queued:
-            return 1  # started twice: the first run owns it
-        job.status, job.heartbeat_at = JobStatus.running, utcnow()
+    job = get_job(db.session, job_id)
     try:
         # One transaction: the import's rows, its draft and the job marked done commit together, or not at all.
         with transaction(db.session):
@@ -78,7 +83,3 @@ def _fail(job_id: int, code: str, message: str) -> None:
         job = get_job(db.session, job_id)
         job.status, job.finished_at = JobStatus.failed, utcnow()
         job.error_code, job.error_message = code[:40], message[:2000]
-
-
-if __name__ == "__main__":
-    sys.exit(run(int(sys.argv[1])))

@@ -1,10 +1,12 @@
 """Lost background imports, and job files nobody needs any more.
 
-A job's process can die without a word (SIGKILL, the OOM killer, a machine restart): its row would
-stay queued or running, and its upload and progress files would stay in the job folder. Every server
-process sweeps at its first request and then every JOB_SWEEP_SECONDS: a job with no sign of life for
-IMPORT_JOB_STALE_SECONDS is marked failed (``job_lost``, with an audit entry), and the files of
-finished jobs and of uploads no job owns are removed.
+A job runs in the job queue's worker, which can die without a word (SIGKILL, the OOM killer, a machine
+restart): its row would stay running, and its upload and progress files would stay in the job folder.
+Every server process sweeps at its first request and then every JOB_SWEEP_SECONDS, and the worker every
+minute: a running job with no sign of life for IMPORT_JOB_STALE_SECONDS is marked failed (``job_lost``,
+with an audit entry), and the files of finished jobs and of uploads no job owns are removed. A queued job
+waits in the queue however long the worker is busy; one queued for REQUEUE_SECONDS is put on the queue
+again by the worker's sweep, in case its enqueueing was lost (a second copy finds it taken and does nothing).
 
 Several processes (gunicorn workers, servers sharing one database and job folder) may sweep at the
 same moment: a job is marked by a conditional UPDATE, so exactly one sweep marks it and writes its
@@ -21,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..audit.service import record
@@ -35,6 +37,7 @@ log = logging.getLogger("catalog_service.import_job")
 
 SWEEP_ACTOR = "system"  # the audit log's actor for what the service does by itself
 UNFINISHED = (JobStatus.queued, JobStatus.running)
+REQUEUE_SECONDS = 600
 FINISHED = (JobStatus.done, JobStatus.failed)
 JOB_FILE = re.compile(r"job-(\d+)(" + "|".join(re.escape(s) for s in JOB_FILE_SUFFIXES) + ")")
 STAGED_FILE = re.compile(r"upload-.*\.xlsx")  # an upload before its job row exists (web/upload_pages.py, api.py)
@@ -49,10 +52,23 @@ def sweep(session: Session, folder: Path, *, stale_seconds: float) -> dict[str, 
     died before its commit). Flushes; the caller commits.
     """
     now, stale = utcnow(), timedelta(seconds=stale_seconds)
-    unfinished = session.scalars(select(ImportJob).where(ImportJob.status.in_(UNFINISHED))).all()
-    lost = [job for job in unfinished if now - last_sign_of_life(job, folder) > stale]
+    running = session.scalars(select(ImportJob).where(ImportJob.status == JobStatus.running)).all()
+    lost = [job for job in running if now - last_sign_of_life(job, folder) > stale]
     marked = sum(_mark_lost(session, job) for job in lost)
     return {"lost": marked, "files_removed": _remove_files(session, folder, now - stale)}
+
+
+def waiting_too_long(session: Session, *, seconds: float = REQUEUE_SECONDS) -> list[int]:
+    """Queued jobs not touched for ``seconds``: their ids, each touched now so it is put back once per period."""
+    since = utcnow() - timedelta(seconds=seconds)
+    jobs = session.scalars(
+        select(ImportJob).where(
+            ImportJob.status == JobStatus.queued, func.coalesce(ImportJob.heartbeat_at, ImportJob.created_at) < since
+        )
+    ).all()
+    for job in jobs:
+        job.heartbeat_at = utcnow()
+    return [job.id for job in jobs]
 
 
 def _mark_lost(session: Session, job: ImportJob) -> bool:
@@ -134,16 +150,27 @@ class Sweeper:
             self.busy.release()
 
 
-def sweep_once(app: Flask) -> None:
-    """One sweep in its own session and transaction; a failure is logged and the next sweep tries again."""
+def sweep_once(app: Flask, *, requeue: bool = False) -> None:
+    """One sweep in its own session and transaction; a failure is logged and the next sweep tries again.
+
+    ``requeue`` (the worker's sweep): also put jobs queued for REQUEUE_SECONDS on the queue again.
+    """
+    waiting: list[int] = []
     try:
         with app.app_context(), Session(db.engine) as session, transaction(session):
             report = sweep(session, job_folder(app), stale_seconds=float(app.config["IMPORT_JOB_STALE_SECONDS"]))
+            if requeue:
+                waiting = waiting_too_long(session)
     except Exception:  # a database that is away now is usually back at the next sweep
         log.exception("the sweep for lost import jobs failed")
         return
     if report["lost"]:
         log.warning("%d lost import job(s) marked failed", report["lost"])
+    if waiting:
+        from ..jobs.queue import enqueue
+
+        for job_id in waiting:
+            enqueue(app, "import_upload", job_id)
 
 
 def init_app(app: Flask) -> None:

@@ -15,11 +15,12 @@ from ..auth.permissions import may
 from ..errors import DomainError, status_of
 from ..extensions import db
 from ..files import safe_name
+from ..jobs.queue import enqueue
 from ..suppliers import profiles
 from ..transactions import after_commit, discard
 from ..web.access import current_user, page_roles
 from .colours import decide_unknown_colour
-from .jobs import get_job, job_folder, job_state, launch, queue_upload
+from .jobs import get_job, job_folder, job_state, queue_upload
 from .models import ImportJob, ImportStatus
 from .results import XLSX, invalid_rows_workbook, rows_page
 from .service import get_import, list_imports
@@ -100,7 +101,7 @@ def start_upload():
         staged.unlink(missing_ok=True)
         raise
     app, job_id = current_app._get_current_object(), job.id
-    after_commit(lambda: launch(app, job_id))  # the child process reads the job's committed row
+    after_commit(lambda: enqueue(app, "import_upload", job_id))  # the worker reads the committed row
     return redirect(url_for("pricelist_pages.import_job", job_id=job_id))
 
 

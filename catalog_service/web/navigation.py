@@ -26,6 +26,7 @@ MENU = (
     ("audit_pages.audit", "Händelselogg"),
     ("token_pages.tokens", "E-butikstoken"),
     ("token_pages.invite_supplier", "Bjud in leverantör"),
+    ("webhook_pages.webhooks", "Webhooks"),
 )
 
 

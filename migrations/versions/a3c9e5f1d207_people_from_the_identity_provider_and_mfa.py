@@ -2,7 +2,7 @@
 the supplier a `leverantor` person acts for
 
 Revision ID: a3c9e5f1d207
-Revises: a9d3e5f7c201
+Revises: aa27fd38558c
 Create Date: 2026-12-04 14:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a3c9e5f1d207'
-down_revision = 'a9d3e5f7c201'
+down_revision = 'aa27fd38558c'
 branch_labels = None
 depends_on = None
 

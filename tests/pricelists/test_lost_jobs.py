@@ -1,12 +1,12 @@
-"""A background import whose process dies is found and failed within a minute, and job files nobody needs are removed.
+"""A background import whose worker dies is found and failed within a minute, and job files nobody needs are removed.
 
-Every server process sweeps (pricelists/sweep.py) at its first request and then every JOB_SWEEP_SECONDS.
+Every server process sweeps (pricelists/sweep.py) at its first request and then every JOB_SWEEP_SECONDS;
+the queue's worker sweeps every minute too (jobs/tasks.py).
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -18,28 +18,11 @@ from catalog_service.extensions import db
 from catalog_service.models import utcnow
 from catalog_service.pricelists.jobs import job_folder
 from catalog_service.pricelists.models import ImportJob, JobStatus
-from catalog_service.pricelists.sweep import sweep
+from catalog_service.pricelists.sweep import sweep, waiting_too_long
 from tests.conftest import csrf_from, page_client, post_upload
 from tests.factories import assortments as factory
 from tests.factories import workbooks as wb
-
-RUNNER = b"catalog_service.pricelists.runner"
-
-
-def runner_pid(folder: Path, job_id: int, seconds: float = 30) -> int:
-    """The job's child process: the runner started for ``job_id`` with this test's job folder."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for proc in Path("/proc").iterdir():
-            try:
-                command = (proc / "cmdline").read_bytes().split(b"\0")
-                ours = RUNNER in command and str(job_id).encode() in command
-                if ours and str(folder).encode() in (proc / "environ").read_bytes():
-                    return int(proc.name)
-            except (OSError, ValueError):
-                continue
-        time.sleep(0.05)
-    raise AssertionError(f"no runner process for job {job_id}")
+from tests.jobs.worker import kill_worker, running_worker, wait_until
 
 
 def stored(app, job_id: int) -> tuple[JobStatus, str | None, int]:
@@ -61,14 +44,14 @@ def test_a_killed_job_is_failed_and_its_files_removed_within_a_minute(app, tmp_p
     officer = page_client(app, "upphandlare", name="upphandlare1")
     token = csrf_from(officer.get("/pricelists/upload").text)
     path = wb.two_cell_rows_workbook(tmp_path, 200_000)
-    response = post_upload(officer, path, "medi", url="/pricelists/upload", csrf_token=token)
-    assert response.status_code == 302, response.text
-    url = response.headers["Location"] + "/state"
-    job_id = int(url.split("/")[-2])
-    pid = runner_pid(folder, job_id)
-    while stored(app, job_id)[0] is not JobStatus.running:  # killed while it imports, not before it starts
-        time.sleep(0.05)
-    os.kill(pid, signal.SIGKILL)
+    with running_worker(app, tmp_path, IMPORT_JOB_HEARTBEAT_SECONDS=0.5) as worker:
+        response = post_upload(officer, path, "medi", url="/pricelists/upload", csrf_token=token)
+        assert response.status_code == 302, response.text
+        url = response.headers["Location"] + "/state"
+        job_id = int(url.split("/")[-2])
+        # killed while it imports, not before it starts
+        wait_until(lambda: stored(app, job_id)[0] is JobStatus.running, 60, "the worker runs the job")
+        kill_worker(worker)
     killed = time.monotonic()
 
     while time.monotonic() - killed < 60:
@@ -146,3 +129,19 @@ def test_a_job_with_a_recent_progress_file_is_alive(app):
         assert sweep(db.session, folder, stale_seconds=60) == {"lost": 0, "files_removed": 0}
         db.session.commit()
         assert db.session.get(ImportJob, job.id).status is JobStatus.running
+
+
+def test_a_queued_job_waits_however_long_and_the_workers_sweep_puts_it_back_once_per_period(app):
+    """The worker may be busy with other imports: a queued job is not lost, and its enqueueing may have been."""
+    folder = job_folder(app)
+    with app.app_context():
+        waiting, fresh = _job(JobStatus.queued, silent_for=3600), _job(JobStatus.queued, silent_for=5)
+        db.session.commit()
+        waiting_id = waiting.id
+        assert sweep(db.session, folder, stale_seconds=60)["lost"] == 0
+        assert waiting_too_long(db.session) == [waiting_id]
+        db.session.commit()
+        assert waiting_too_long(db.session) == []  # put back once per REQUEUE_SECONDS, not at every sweep
+        db.session.commit()
+        assert db.session.get(ImportJob, fresh.id).status is JobStatus.queued
+    assert stored(app, waiting_id) == (JobStatus.queued, None, 0)
