@@ -86,7 +86,11 @@ def _refusal(error: DomainError) -> tuple[str, str | None, int]:
     """(message, refused field, status) of a refused operation, led by the field's Swedish label; never the value."""
     field = error.details.get("field") if isinstance(error.details, dict) else None
     message = error.message
-    return (f"{FIELD_LABELS[field]}: {message}" if field in FIELD_LABELS else message), field, status_of(error)
+    if field in FIELD_LABELS:  # the API's messages name the field's code; people read its Swedish label
+        quoted = f'"{field}"'
+        label = FIELD_LABELS[field]
+        message = message.replace(quoted, f"”{label}”") if quoted in message else f"{label}: {message}"
+    return message, field, status_of(error)
 
 
 def _message(error: DomainError):

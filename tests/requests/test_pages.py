@@ -15,7 +15,7 @@ import time_machine
 from catalog_service.requests.models import RequestStatus
 from tests.conftest import csrf_from, page_client
 from tests.helpers import urls_and_log_lines
-from tests.requests.conftest import IN_ASSORTMENT, payload, reach, stored, submit
+from tests.requests.conftest import IN_ASSORTMENT, NEVER, payload, reach, stored, submit
 
 POST_FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", re.DOTALL)
 
@@ -62,9 +62,14 @@ def test_a_refused_form_names_the_field_and_never_shows_the_value(app, people):
     response = people.lisa.post("/requests/new", data=form(description=f"Patient {secret} behöver strumpa"))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Beskrivning: " in html and "innehåller personuppgifter (personnummer)" in html
-    assert secret not in html
-    assert 'value="KO-2600001"' in html  # the other fields are kept
+    assert "Fältet ”Beskrivning” innehåller personuppgifter (personnummer)" in html  # Swedish label and kind
+    assert 'Fältet "description"' not in html and secret not in html
+    # every other field is kept, only the refused one is emptied
+    assert 'value="KO-2600001"' in html and 'value="Mediven Sonder"' in html and 'value="VGR-1234"' in html
+    assert f'value="{NEVER}"' in html
+    assert re.search(r'<option value="medi"\s*selected', html)
+    assert re.search(r'<option value="measurements_outside_sizes"\s*selected', html)
+    assert re.search(r'name="description"[^>]*>\s*</textarea>', html)
     bad_number = people.lisa.post("/requests/new", data=form(kundordernummer="Sven Svensson"))
     assert bad_number.status_code == 422 and "Svensson" not in bad_number.get_data(as_text=True)
 

@@ -15,6 +15,7 @@ PUBLIC = {
     "login.login",
     "login.logout",
     "web.healthz",
+    "web.accessibility",
     "health.readyz",
     "web.static",
     "docs_assets.swagger_ui_asset",
