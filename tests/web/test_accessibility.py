@@ -53,3 +53,18 @@ def test_no_get_form_has_a_free_text_field():
                 if field.startswith("<textarea") or (kind is None or kind.group(1) in ("text", "search")):
                     offenders.append(f"{template.relative_to(TEMPLATES)}: {field}")
     assert offenders == []
+
+
+def test_a_person_lands_on_a_page_of_their_own_and_the_refusal_leads_back_there(app):
+    from tests.conftest import login, make_person
+
+    make_person(app, "forskrivare1", ("forskrivare",))
+    client = app.test_client()
+    landed = login(client, "forskrivare1")
+    start = landed.headers["Location"]
+    assert start != "/" and client.get(start).status_code == 200
+    refused = client.get("/audit")
+    assert refused.status_code == 403 and f'<a href="{start}">Till startsidan</a>' in refused.text
+    officer = page_client(app, "upphandlare", name="upphandlare1")
+    assert officer.get("/requests/lookup").status_code == 200
+    assert 'href="/requests/new"' not in officer.get("/requests/lookup").text  # a link only where it may lead
