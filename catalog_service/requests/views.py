@@ -230,14 +230,14 @@ def detail(number: str):
     return _detail_page(number)
 
 
-def _detail_page(number: str, *, error: str | None = None, status: int = 200):
+def _detail_page(number: str, *, error: str | None = None, status: int = 200, kept: dict | None = None):
     actor, roles = _me()
     try:
         found = get_request_for(db.session, number, roles=roles)
     except DomainError as refused:
         return _message(refused)
     view = request_view(db.session, found, actor=actor, roles=roles)
-    return render_template("requests/detail.html", view=view, error=error), status
+    return render_template("requests/detail.html", view=view, error=error, kept=kept or {}), status
 
 
 @bp.post("/requests/<number>/actions")
@@ -252,10 +252,12 @@ def request_action(number: str):
         perform(db.session, number, form.get("action", ""), actor=actor, roles=roles, **fields)
     except DomainError as error:
         discard()
-        message, _field, status = _refusal(error)
+        message, field, status = _refusal(error)
         if status_of(error) == 404:
             return _message(error)
-        return _detail_page(number, error=message, status=status)
+        # the refused form comes back filled in, all but the field that was refused
+        kept = {name: value for name, value in form.items() if name not in ("csrf_token", field)}
+        return _detail_page(number, error=message, status=status, kept=kept)
     return redirect(url_for("request_pages.detail", number=number.strip().upper()), 303)
 
 
