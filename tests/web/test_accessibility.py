@@ -68,3 +68,17 @@ def test_a_person_lands_on_a_page_of_their_own_and_the_refusal_leads_back_there(
     officer = page_client(app, "upphandlare", name="upphandlare1")
     assert officer.get("/requests/lookup").status_code == 200
     assert 'href="/requests/new"' not in officer.get("/requests/lookup").text  # a link only where it may lead
+
+
+def test_a_chart_is_a_named_image_that_scales_and_its_figures_are_a_table():
+    from catalog_service.charts import chart_options, pygal_module, render_svg
+    from catalog_service.stock.charts import pareto_table
+
+    chart = pygal_module().Bar(**chart_options(width=800, height=300, title="Andel <inom> ledtid"))
+    chart.add("Medi", [50, 100])
+    svg = render_svg(chart)
+    assert svg.startswith('<svg role="img" aria-label="Andel &lt;inom&gt; ledtid" focusable="false"')
+    assert 'viewBox="0 0 800 300"' in svg and "<script" not in svg
+    rows = pareto_table([{"value_sek": value} for value in (60, 20, 10, 5, 5)])
+    assert len(rows) == 10 and rows[-1] == (1.0, 1.0)
+    assert rows[1] == (0.2, 0.6)  # the largest fifth of the articles holds 60 % of the value
