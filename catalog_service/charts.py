@@ -50,5 +50,13 @@ def chart_options(**options) -> dict:
 
 
 def render_svg(chart) -> str:
-    """The chart as inline SVG text, without the tooltip script pygal writes even with ``js=[]``."""
-    return _SCRIPT.sub("", chart.render(is_unicode=True))
+    """The chart as inline SVG text, without the tooltip script pygal writes even with ``js=[]``.
+
+    The picture is an image named by its title (``role="img"``, WCAG 1.1.1); each page shows the same figures
+    in a table beside it. Its width follows the page (the viewBox keeps the proportions, base.css).
+    """
+    from markupsafe import escape
+
+    svg = _SCRIPT.sub("", chart.render(is_unicode=True))
+    label = escape(chart.config.title or "Diagram")
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)

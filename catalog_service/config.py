@@ -78,6 +78,9 @@ class Defaults:
     APP_SERVERS = 1  # how many app servers share the database (each may run several workers)
     LOGIN_RATE_LIMIT = "5 per minute;30 per hour"  # per client address and user name
     API_RATE_LIMIT = "120 per minute"  # per token (e-shops poll; a burst beyond this gets 429)
+    # The accessibility statement (/tillganglighet) names a functional mailbox to report problems to, never a person.
+    ACCESSIBILITY_CONTACT = "hjalpmedelscentralen@example.se"
+    ACCESSIBILITY_REVIEWED = "2026-12-04"  # the day the service was last assessed against WCAG 2.1 AA
     # A price above this many kronor is an invalid row ("orimligt högt pris"), in price lists and contracts.
     MAX_PRICE_SEK = 1_000_000
     # A background import beats every IMPORT_JOB_HEARTBEAT_SECONDS while its process lives; with no sign

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..web.access import page_roles
 from ..web.queries import load_query
 from .schemas import AuditPageQuerySchema
+from .sentences import action_name, actor_name, object_name, sentence
 from .service import audit_facets, find_entries
 
 bp = Blueprint("audit_pages", __name__, template_folder="templates")
@@ -35,7 +36,17 @@ def audit():
             for label, number in (("previous", filters["page"] - 1), ("next", filters["page"] + 1))
             if 1 <= number <= found["pages"]
         }
-    page = render_template("audit/audit.html", filters=filters, facets=facets, found=found, errors=errors)
+    page = render_template(
+        "audit/audit.html",
+        filters=filters,
+        facets=facets,
+        found=found,
+        errors=errors,
+        sentence=sentence,
+        action_name=action_name,
+        actor_name=actor_name,
+        object_name=object_name,
+    )
     return page, (422 if errors else 200)
 
 

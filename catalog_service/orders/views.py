@@ -276,8 +276,10 @@ def _delivery_chart(rows: list[dict], names: dict[str, str]) -> str | None:
             x_title="Månad (orderdatum)",
             y_title="Procent",
             value_formatter=lambda value: f"{value:.0f} %",
-            print_values=True,
+            # the values are in the table below the chart: printed on narrow bars they ran together ("100 %100 %")
+            print_values=False,
             legend_at_bottom=True,
+            x_label_rotation=45 if len(months) > 6 else 0,
         )
     )
     chart.x_labels = months

@@ -97,7 +97,11 @@ def _refusal(error: DomainError) -> tuple[str, str | None, int]:
     """(message, refused field, status) of a refused operation, led by the field's Swedish label; never the value."""
     field = error.details.get("field") if isinstance(error.details, dict) else None
     message = error.message
-    return (f"{FIELD_LABELS[field]}: {message}" if field in FIELD_LABELS else message), field, status_of(error)
+    if field in FIELD_LABELS:  # the API's messages name the field's code; people read its Swedish label
+        quoted = f'"{field}"'
+        label = FIELD_LABELS[field]
+        message = message.replace(quoted, f"”{label}”") if quoted in message else f"{label}: {message}"
+    return message, field, status_of(error)
 
 
 def _message(error: DomainError):
@@ -237,14 +241,14 @@ def detail(number: str):
     return _detail_page(number)
 
 
-def _detail_page(number: str, *, error: str | None = None, status: int = 200):
+def _detail_page(number: str, *, error: str | None = None, status: int = 200, kept: dict | None = None):
     actor, roles = _me()
     try:
         found = get_request_for(db.session, number, roles=roles)
     except DomainError as refused:
         return _message(refused)
     view = request_view(db.session, found, actor=actor, roles=roles)
-    return render_template("requests/detail.html", view=view, error=error), status
+    return render_template("requests/detail.html", view=view, error=error, kept=kept or {}), status
 
 
 @bp.post("/requests/<number>/actions")
@@ -259,10 +263,12 @@ def request_action(number: str):
         perform(db.session, number, form.get("action", ""), actor=actor, roles=roles, **fields)
     except DomainError as error:
         discard()
-        message, _field, status = _refusal(error)
+        message, field, status = _refusal(error)
         if status_of(error) == 404:
             return _message(error)
-        return _detail_page(number, error=message, status=status)
+        # the refused form comes back filled in, all but the field that was refused
+        kept = {name: value for name, value in form.items() if name not in ("csrf_token", field)}
+        return _detail_page(number, error=message, status=status, kept=kept)
     return redirect(url_for("request_pages.detail", number=number.strip().upper()), 303)
 
 

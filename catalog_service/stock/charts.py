@@ -28,6 +28,17 @@ def pareto_points(articles: list[dict]) -> list[tuple[float, float]]:
     return points
 
 
+def pareto_table(articles: list[dict]) -> list[tuple[float, float]]:
+    """The Pareto curve's figures for a table beside it: (share of articles, share of value) at every tenth of the
+    articles (shares 0–1)."""
+    points = pareto_points(articles)
+    rows = []
+    for tenth in range(1, 11):
+        x, y = next(point for point in points if point[0] >= tenth * 10 - 1e-9)
+        rows.append((x / 100, y / 100))
+    return rows if points else []
+
+
 def pareto_chart(articles: list[dict], cutoffs: tuple[float, float]) -> str | None:
     """The Pareto curve as inline SVG, with the ABC cut-offs as lines; None without value."""
     points = pareto_points(articles)

@@ -12,7 +12,7 @@ from ..privacy.guard import PersonalDataFound, describe
 from ..suppliers import profiles
 from ..transactions import discard
 from ..web.access import current_user, page_roles
-from .charts import abc_xyz_matrix, pareto_chart, weekly_chart
+from .charts import abc_xyz_matrix, pareto_chart, pareto_table, weekly_chart
 from .decisions import decide, decision_history
 from .export import XLSX_MEDIA_TYPE, stock_list_xlsx
 from .service import parse_service_level, recommendations, stock_list, weekly_demand, window
@@ -68,6 +68,7 @@ def _stock_page(period: dict, *, errors=(), form=None, status: int | None = None
         period=period,
         errors=[*refused, *errors],
         pareto=pareto_chart(articles, tuple(report["settings"]["abc_cutoffs"])),
+        pareto_rows=pareto_table(articles),
         matrix=abc_xyz_matrix(articles),
         rows=[a for a in shown if a["recommend_stock"] or a["hmc_stock_item"] is not None][:SHOWN_ROWS],
         recommended=sum(1 for a in articles if a["recommend_stock"]),
@@ -104,6 +105,7 @@ def _article_page(code: str, article_number: str, period: dict, *, errors=(), fo
         article=found["article"],
         window=found["window"],
         chart=weekly_chart(found["weeks"], title),
+        weeks=found["weeks"],
         history=decision_history(db.session, code, article_number),
         period=period,
         errors=errors,

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..privacy.guard import find_personal_data
 from ..transactions import keep_refusal
 from .access import current_user, log_in, log_out, safe_next
+from .navigation import start_url
 
 bp = Blueprint("login", __name__, template_folder="templates")
 
@@ -51,6 +52,8 @@ def login():
         return begin(user, target)  # logged in only once the second factor is checked (auth/mfa_views.py)
     log_in(user)
     record(db.session, actor=user.name, action="user.login", object_type="user", object_id=user.id)
+    if target == url_for("assortment_pages.overview"):  # no page asked for: the person's own start page
+        target = start_url(user)
     return redirect(target)
 
 

@@ -30,7 +30,30 @@ MENU = (
 )
 
 
+def may_open(endpoint: str, user=None) -> bool:
+    """Whether the person may open the page of ``endpoint`` (a page without roles is open to all): a page shows a
+    link only when it leads somewhere its reader may go."""
+    user = user or current_user()
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return False
+    action = getattr(view, "page_action", None)
+    return action is None or (user is not None and may(user, action))
+
+
+def start_url(user=None) -> str:
+    """The person's start page (home area), or else the first page of the menu they may open."""
+    user = user or current_user()
+    for endpoint in ("home_pages.start", *(endpoint for endpoint, _label in MENU)):
+        if may_open(endpoint, user):
+            return url_for(endpoint)
+    return url_for("login.login")
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(may_open)
+    app.add_template_global(start_url)
+
     @app.context_processor
     def _menu():
         user = current_user()

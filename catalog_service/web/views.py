@@ -27,3 +27,15 @@ def swagger_ui_asset(filename: str):
 def healthz():
     """The process is up (no database access: load balancers call this often)."""
     return {"status": "ok"}
+
+
+@bp.get("/tillganglighet")
+def accessibility():
+    """The accessibility statement (tillgänglighetsredogörelse, DIGG's model), open to everyone without login."""
+    from flask import current_app, render_template
+
+    return render_template(
+        "accessibility.html",
+        contact=current_app.config["ACCESSIBILITY_CONTACT"],
+        reviewed=current_app.config["ACCESSIBILITY_REVIEWED"],
+    )

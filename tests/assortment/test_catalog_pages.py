@@ -122,8 +122,8 @@ def test_review_shows_changed_items_with_old_and_new_values(app, small_contract,
     review = page_client(app, "upphandlare", name="upphandlare2").get("/review/medi").text
     assert "Ändrade artiklar (3)" in review and "Nya artiklar (0)" in review
     assert re.search(
-        r"MED-0001</td>\s*<td>Listpris \(kr\):\s*<span class=\"diff-removed\">400.00</span> →\s*"
-        r"<span class=\"diff-added\">420.00</span>",
+        r"MED-0001</td>\s*<td>Listpris \(kr\):\s*<span class=\"diff-removed\">400,00\u00a0kr</span> →\s*"
+        r"<span class=\"diff-added\">420,00\u00a0kr</span>",
         review,
     )
     assert re.search(

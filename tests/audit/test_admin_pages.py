@@ -23,8 +23,13 @@ def published_rama(app, tmp_path):
 
 
 def audit_rows(html: str) -> list[str]:
-    """The action column of each audit row on the page."""
-    return re.findall(r"<tr>\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td>([^<]+)</td>", html)
+    """The action code of each audit row on the page (an attribute: people read sentences)."""
+    return re.findall(r'<tr data-entry="\d+" data-action="([^"]+)">', html)
+
+
+def audit_sentences(html: str) -> list[str]:
+    """The visible sentence of each audit row."""
+    return re.findall(r'<tr data-entry="\d+" data-action="[^"]+">\s*<td>[^<]*</td>\s*<td>([^<]+)</td>', html)
 
 
 def tokens_in_db(app) -> list[ApiToken]:
@@ -83,11 +88,19 @@ def test_audit_filters_narrow_the_entries(app, published_rama):
     assert audit_rows(today_only) == ["assortment.publish"]
 
 
-def test_audit_page_shows_the_entry_and_its_details(app, published_rama):
-    page = page_client(app, "admin", name="admin1").get("/audit?action=assortment.publish").text
-    row = page.split("<td>assortment.publish</td>", 1)[1].split("</tr>", 1)[0]
-    assert "assortment_version 1" in row
-    assert "items: 3" in row and "number: 1" in row and "supplier: rama" in row and "reason: –" in row
+def test_audit_page_shows_each_entry_as_a_swedish_sentence_without_codes(app, published_rama):
+    page = page_client(app, "admin", name="admin1").get("/audit").text
+    sentences = audit_sentences(page)
+    assert "upphandlare2 publicerade version 1 av sortimentet för Rama (3 artiklar)." in sentences
+    assert "admin1 loggade in." in sentences
+    assert any(
+        s.startswith("admin lade till användaren") and s.endswith("med rollen administratör.") for s in sentences
+    )
+    visible = re.sub(r"<[^>]+>", " ", page)
+    codes = {"assortment.publish", "contract.load", "pricelist.import", "user.create", "user.login"}
+    assert codes <= set(audit_rows(page)) and not [code for code in codes if code in visible]
+    assert "roles:" not in visible and "['admin']" not in visible
+    assert ">Publicering av sortiment</option>" in page and ">Sortimentsversion</option>" in page
 
 
 def test_audit_filter_values_not_in_the_log_are_not_echoed(app, published_rama):
@@ -110,10 +123,10 @@ def test_audit_pages_fifty_at_a_time(app):
     client = page_client(app, "admin", name="admin1")
     first = client.get("/audit?actor=script").text
     assert "120 händelser. Sida 1 av 3." in first and len(audit_rows(first)) == 50
-    assert "<td>test 119</td>" in first
+    assert '<tr data-entry="120"' in first and "script gjorde en ändring" in first
     assert 'href="/audit?actor=script&amp;page=2"' in first
     last = client.get("/audit?actor=script&page=3").text
-    assert len(audit_rows(last)) == 20 and "<td>test 0</td>" in last and "Äldre" not in last
+    assert len(audit_rows(last)) == 20 and '<tr data-entry="1"' in last and "Äldre" not in last
 
 
 # --- tokens --------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
@@ -10,8 +12,9 @@ from tests.conftest import PASSWORD, make_person
 PLANTED = "19121212-1212"
 
 
-def test_a_personal_identity_number_typed_in_a_lookup_never_reaches_a_url(app, live_server, new_page):
+def test_a_personal_identity_number_typed_in_a_lookup_never_reaches_a_url(app, live_server, new_page, caplog):
     make_person(app, "forskrivare1", ("forskrivare",))
+    caplog.set_level(logging.INFO)
     page = new_page(live_server)
     urls = []
     page.on("request", lambda request: urls.append(request.url))
@@ -36,3 +39,9 @@ def test_a_personal_identity_number_typed_in_a_lookup_never_reaches_a_url(app, l
     page.wait_for_url("**/requests/lookup?q=KO-2600001")
 
     assert urls and not [url for url in urls if PLANTED in url or "19121212" in url]
+    # nor an access-log line (the live server runs in this process: its log records are captured)
+    from catalog_service.logs import JsonLines
+
+    lines = [JsonLines().format(record) for record in caplog.records]
+    assert any('"path": "/orders"' in line for line in lines)
+    assert not [line for line in lines if "19121212" in line]

@@ -173,8 +173,8 @@ def test_delivery_page_shows_table_and_chart(app, deliveries):
     assert "Leveransrapport" in page and "Andel inom ledtid" in page and "Försenade nu" in page
     assert "<svg" in page and 'class="pygal-chart"' in page and "Andel rader som nådde HMC" in page
     assert "<script" not in page
-    assert "66,7 %" in page and "60,0 %" in page and "2026-06" in page
-    assert "66,7 %" in only_juzo and "60,0 %" not in only_juzo
+    assert "66,7\u00a0%" in page and "60,0\u00a0%" in page and "2026-06" in page
+    assert "66,7\u00a0%" in only_juzo and "60,0\u00a0%" not in only_juzo
 
 
 def test_delivery_page_without_orders_has_no_chart(app, client):

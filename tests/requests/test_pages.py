@@ -15,7 +15,7 @@ import time_machine
 from catalog_service.requests.models import RequestStatus
 from tests.conftest import csrf_from, page_client
 from tests.helpers import urls_and_log_lines
-from tests.requests.conftest import IN_ASSORTMENT, payload, reach, stored, submit
+from tests.requests.conftest import IN_ASSORTMENT, NEVER, payload, reach, stored, submit
 
 POST_FORM = re.compile(r"<form[^>]*method=\"post\"[^>]*>(.*?)</form>", re.DOTALL)
 
@@ -62,9 +62,14 @@ def test_a_refused_form_names_the_field_and_never_shows_the_value(app, people):
     response = people.lisa.post("/requests/new", data=form(description=f"Patient {secret} behöver strumpa"))
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Beskrivning: " in html and "innehåller personuppgifter (personnummer)" in html
-    assert secret not in html
-    assert 'value="KO-2600001"' in html  # the other fields are kept
+    assert "Fältet ”Beskrivning” innehåller personuppgifter (personnummer)" in html  # Swedish label and kind
+    assert 'Fältet "description"' not in html and secret not in html
+    # every other field is kept, only the refused one is emptied
+    assert 'value="KO-2600001"' in html and 'value="Mediven Sonder"' in html and 'value="VGR-1234"' in html
+    assert f'value="{NEVER}"' in html
+    assert re.search(r'<option value="medi"\s*selected', html)
+    assert re.search(r'<option value="measurements_outside_sizes"\s*selected', html)
+    assert re.search(r'name="description"[^>]*>\s*</textarea>', html)
     bad_number = people.lisa.post("/requests/new", data=form(kundordernummer="Sven Svensson"))
     assert bad_number.status_code == 422 and "Svensson" not in bad_number.get_data(as_text=True)
 
@@ -115,13 +120,34 @@ def test_approval_in_the_form_makes_the_work_order_and_its_page_has_the_steps(ap
         order = people.hanna.get(f"/api/v1/requests/{number}").get_json()["work_order"]
         assert order in people.hanna.get(f"/requests/{number}").get_data(as_text=True)
         page = people.hanna.get(f"/work-orders/{order}").get_data(as_text=True)
-        assert "4500.50 kr" in page and "VGR-9000" in page and "10 arbetsdagar" in page
+        assert "4\u00a0500,50\u00a0kr" in page and "VGR-9000" in page and "10 arbetsdagar" in page
         assert assert_post_forms_carry_csrf(page) == 1 and 'value="order"' in page
         assert '<button type="submit">Beställ</button>' in page and "Beställa" not in page  # imperative
         assert people.hanna.post(f"/work-orders/{order}/actions", data={"action": "order"}).status_code == 303
         page = people.hanna.get(f"/work-orders/{order}").get_data(as_text=True)
     assert "beställd" in page and "2026-05-19" in page and 'value="receive"' in page
     assert people.lisa.post(f"/work-orders/{order}/actions", data={"action": "receive"}).status_code == 403
+
+
+def test_a_refused_step_keeps_its_form_but_the_refused_field(app, people):
+    number = reach(app, people, RequestStatus.awaiting_cost_approval)
+    secret = "19121212-1212"
+    data = {
+        "action": "approve",
+        "cost_estimate_sek": "4 500,50",
+        "cost_unit_code": "VGR-9000",
+        "made_to_measure": "on",
+        "specification": f"Till {secret}",
+        "comment": "Godkänt per telefon",
+    }
+    refused = people.hanna.post(f"/requests/{number}/actions", data=data)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and secret not in html and "19121212" not in html
+    assert "”Specifikation” innehåller personuppgifter (personnummer)" in html
+    assert 'value="4 500,50"' in html and 'value="VGR-9000"' in html and 'value="Godkänt per telefon"' in html
+    assert re.search(r'name="made_to_measure"\s*checked', html)
+    assert re.search(r'name="specification"[^>]*value=""', html)
+    assert stored(app, number)[0] == "awaiting_cost_approval"
 
 
 def test_the_queue_page_filters_and_flags_overdue_requests(app, api_people):

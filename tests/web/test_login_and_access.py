@@ -20,6 +20,7 @@ PUBLIC = {
     "login.login",
     "login.logout",
     "web.healthz",
+    "web.accessibility",
     "health.readyz",
     "metrics.metrics",  # its own check: loopback or an admin's token (tests/test_metrics.py)
     "web.static",
