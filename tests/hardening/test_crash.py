@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from catalog_service.assortment.service import current_version, latest_draft
+from catalog_service.assortment.service import latest_draft
+from catalog_service.assortment.versions import current_version
 from catalog_service.extensions import db
 from tests.conftest import bearer_client, make_token
 from tests.factories import assortments as factory
