@@ -54,6 +54,15 @@ ACTION_NAMES = {
     "user.login": "Inloggning",
     "user.logout": "Utloggning",
     "user.login_failed": "Misslyckad inloggning",
+    "user.update": "Ändrad användare",
+    "user.enable": "Användare återaktiverad",
+    "user.disable": "Användare spärrad",
+    "user.mfa_enrol": "Tvåstegsinloggning aktiverad",
+    "user.mfa_recovery_code": "Reservkod använd",
+    "assortment.cancel_schedule": "Schemalagd version avbruten",
+    "webhook.add": "Ny webhook",
+    "webhook.remove": "Borttagen webhook",
+    "webhook.redeliver": "Webhook skickad igen",
 }
 
 # The sentence after the actor's name; {placeholders} are the entry's object_id and details.
@@ -93,6 +102,15 @@ SENTENCES = {
     "user.login": "loggade in",
     "user.logout": "loggade ut",
     "user.login_failed": "försökte logga in utan att lyckas",
+    "user.update": "uppdaterade användaren {object_id} från organisationens inloggning",
+    "user.enable": "återaktiverade användaren {object_id}",
+    "user.disable": "spärrade användaren {object_id} och avslutade alla hens sessioner",
+    "user.mfa_enrol": "aktiverade tvåstegsinloggning",
+    "user.mfa_recovery_code": "loggade in med en reservkod",
+    "assortment.cancel_schedule": "avbröt den schemalagda version {number} av sortimentet för {supplier}: {reason}",
+    "webhook.add": "lade till en webhook för e-butiken {eshop}",
+    "webhook.remove": "tog bort en webhook för e-butiken {eshop}",
+    "webhook.redeliver": "skickade webhookleverans {object_id} igen",
 }
 # What each kind of object is called in the filter's choices.
 OBJECT_NAMES = {
@@ -107,6 +125,8 @@ OBJECT_NAMES = {
     "pricelist_import": "Prislista",
     "stock_decision": "Lagerbeslut",
     "user": "Användare",
+    "webhook_endpoint": "Webhook",
+    "webhook_delivery": "Webhookleverans",
     "work_order": "Arbetsorder",
 }
 UNKNOWN = "gjorde en ändring som loggen saknar beskrivning för"
@@ -148,8 +168,9 @@ def _values(entry) -> dict:
     names = {code: profile.name for code, profile in profiles().items()}
     values = {key: ("–" if value is None else value) for key, value in details.items()}
     values["object_id"] = entry.object_id or "–"
-    if "supplier" in details:
-        values["supplier"] = names.get(details["supplier"], details["supplier"] or "–")
+    for key in ("supplier", "eshop"):  # an e-shop is named by its supplier's code
+        if key in details:
+            values[key] = names.get(details[key], details[key] or "–")
     if "roles" in details:
         roles = details["roles"] or []
         values["roles"] = ("rollen " if len(roles) == 1 else "rollerna ") + role_names(roles)
