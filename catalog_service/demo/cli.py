@@ -17,7 +17,7 @@ from .service import DEMO_PEOPLE, create_demo_people, load_demo
     envvar="CATALOG_DEMO_PASSWORD",
     default="demo-2026",
     show_default=True,
-    help="Password of the demo people (upphandlare1, upphandlare2, hmc1, forskrivare1, admin).",
+    help="Password of the demo people (upphandlare1, upphandlare2, hmc1, forskrivare1, admin, leverantor1).",
 )
 @with_appcontext
 @transactional

@@ -29,7 +29,9 @@ DEMO_PEOPLE = (
     ("hmc1", ("hmc",)),
     ("forskrivare1", ("forskrivare",)),
     ("admin", ("admin",)),
+    ("leverantor1", ("leverantor",)),  # Juzo's own person: uploads and follows Juzo's price lists
 )
+DEMO_SUPPLIER_OF = {"leverantor1": "juzo"}
 
 
 def create_demo_people(session: Session, password: str) -> list[str]:
@@ -40,7 +42,9 @@ def create_demo_people(session: Session, password: str) -> list[str]:
     made = []
     for name, roles in DEMO_PEOPLE:
         if session.scalar(select(User.id).where(User.name == name)) is None:
-            create_user(session, name, list(roles), actor=DEMO_ACTOR, password=password)
+            create_user(
+                session, name, list(roles), actor=DEMO_ACTOR, password=password, supplier=DEMO_SUPPLIER_OF.get(name)
+            )
             made.append(name)
     return made
 

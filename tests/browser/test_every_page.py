@@ -25,7 +25,13 @@ from tests.conftest import PASSWORD
 
 DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 VIEWPORTS = {"1366": {"width": 1366, "height": 768}, "390": {"width": 390, "height": 844}}
-PEOPLE = {"upphandlare": "upphandlare1", "hmc": "hmc1", "forskrivare": "forskrivare1", "admin": "admin"}
+PEOPLE = {
+    "upphandlare": "upphandlare1",
+    "hmc": "hmc1",
+    "forskrivare": "forskrivare1",
+    "leverantor": "leverantor1",
+    "admin": "admin",
+}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PRICE_LIKE = re.compile(r"(?<![\d.,:])\d{1,3}(?:\d{3})*\.\d{2}(?![\d.])")
 PAGES_PER_ROLE = 40  # a guard against a crawl that never ends; the URL map has fewer pages than this
