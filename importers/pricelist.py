@@ -305,6 +305,10 @@ class _RowState:
     def __init__(self, max_price_sek=values.MAX_PRICE_SEK):
         self.seen: dict[str, tuple[str, int]] = {}
         self.class_cache: dict[object, int | None] = {}
+        # Raw text cell → its cleaned value (None when blank). A list repeats few texts (models, colours,
+        # sizes) in hundreds of thousands of rows; cleaning each once halves the reader's work. Unique
+        # texts (GTINs) would grow it with the file, so it is emptied when it reaches TEXT_MEMO_SIZE.
+        self.texts: dict[str, str | None] = {}
         self.max_price_sek = max_price_sek
         self.max_price_ore = values.max_price_ore(max_price_sek)
 
@@ -421,11 +425,13 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
     seen = state.seen
     fast_price_limit = state.max_price_ore / 100  # above it, the full parser gives the reason
     clean = values.clean_text
+    known, fresh = state.texts.get, _text_cleaner(state.texts)
 
     def parse(row, number) -> tuple:
         width = len(row)
         picked = pick_texts(row) if widest < width else _pick_padded(row, positions)
-        cleaned = [(clean(raw) or None) if raw.__class__ is str else values.text(raw) for raw in picked]
+        # Only str keys are stored, so a float or date cell (1.0 == True) never finds another type's value.
+        cleaned = [value if (value := known(raw, _MISSING)) is not _MISSING else fresh(raw) for raw in picked]
         if all_present:
             texts = cleaned
         else:
@@ -461,6 +467,25 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
         return (sheet, number, article, *texts, klass, price, valid_from, valid_to, problem)  # ParsedRow's order
 
     return parse
+
+
+TEXT_MEMO_SIZE = 65_536
+_MISSING = object()
+
+
+def _text_cleaner(memo: dict):
+    """The cleaning of a text cell not yet in ``memo``, remembering str cells (floats and dates are not kept)."""
+    clean = values.clean_text
+
+    def fresh(raw):
+        if raw.__class__ is not str:
+            return values.text(raw)
+        if len(memo) >= TEXT_MEMO_SIZE:
+            memo.clear()
+        value = memo[raw] = clean(raw) or None
+        return value
+
+    return fresh
 
 
 # Where parse() finds the cells it needs among the text cells.

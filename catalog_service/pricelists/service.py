@@ -12,10 +12,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from importers.errors import ImportFileError
-from importers.isolation import ChildLimits, ChildReader
+from importers.isolation import ChildReader
 from importers.pricelist import (
     COLOUR,
     COLOUR_CODE,
+    MODEL,
     POSITION,
     PROBLEM,
     PROBLEM_ORDER,
@@ -38,7 +39,8 @@ from ..privacy.guard import describe, find_personal_data
 from ..suppliers import profile_for, profiles
 from . import store
 from .models import SHORT_FIELDS, ImportStatus, PriceListImport, PriceListRow
-from .verdicts import EXCLUSIONS, SupplierTerms, Verdict, judge, unknown_colours
+from .reading import child_limits
+from .verdicts import EXCLUSIONS, SupplierTerms, Verdict, judge, unknown_colours, unprocured_models
 
 ProgressCallback = Callable[[int, int], None]  # (rows done, rows expected)
 
@@ -75,6 +77,7 @@ def import_price_list(
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
     limits: ReaderLimits | None = None,
+    started: ChildReader | None = None,
 ) -> ImportResult:
     """Import a price list as the supplier's new draft, judging every data row.
 
@@ -87,6 +90,11 @@ def import_price_list(
 
     ``limits``: what reading the workbook may use (the view or command passes the
     READER_* settings, ``ReaderLimits.from_config``); None means the defaults.
+
+    ``started``: a reader child the caller started before it was ready to call this (the command line
+    starts it before building the app: reading.py). It is used only when it reads exactly
+    what this import would read (same file, profiles, limits and price ceiling); otherwise a reader is
+    started here as usual. The caller closes it.
     """
     limits = limits or ReaderLimits()
     profile = profile_for(supplier)
@@ -104,11 +112,14 @@ def import_price_list(
             "not_in_contract",
             f"{profile.name} har inga upphandlade modeller i det aktiva avtalet. Kontrollera avtalet och leverantören.",
         )
-    # The reader starts now and reads while the file is stored.
-    others = tuple(profiles().values())
-    with ChildReader(
-        read_price_list, path, profile, others, max_rows, max_price_sek(), limits=_child_limits(limits)
-    ) as reader:
+    # The reader starts now (unless it was started early) and reads while the file is stored.
+    args = (path, profile, tuple(profiles().values()), max_rows, max_price_sek())
+    wanted = child_limits(limits)
+    if started is not None and started.call == (read_price_list, args, wanted):
+        reader = started
+    else:
+        reader = ChildReader(read_price_list, *args, limits=wanted)
+    with reader:
         draft = PriceListImport(
             supplier=profile.code,
             status=ImportStatus.draft,
@@ -135,10 +146,6 @@ def import_price_list(
     result = summarise(session, draft, status="dry_run" if dry_run else "draft")
     result.reader_peak_mb = reader_peak_mb
     return result
-
-
-def _child_limits(limits: ReaderLimits) -> ChildLimits:
-    return ChildLimits(memory_bytes=limits.memory_mb * 1024 * 1024, seconds=limits.seconds)
 
 
 def _same_file_import(session: Session, supplier: str, digest: str, contract_id: int):
@@ -197,12 +204,13 @@ def _store_batch(session, import_id: int, rows: list[tuple], terms: SupplierTerm
     """Judge a batch (ParsedRow-ordered tuples) and write it: full rows, and short ones for unprocured models."""
     full, short = [], []
     verdicts = tally.verdicts
+    unprocured = unprocured_models(set(map(_pick_model, rows)), terms)
     for row in rows:
-        verdict, base, procured = judge(row, terms)
-        verdicts[verdict] += 1
-        if verdict is Verdict.not_procured:
+        if row[PROBLEM] is None and row[MODEL] in unprocured:  # judge() would say not_procured
             short.append((import_id, *_pick_short(row), NOT_PROCURED))
             continue
+        verdict, base, procured = judge(row, terms)
+        verdicts[verdict] += 1
         problem = row[PROBLEM]
         if problem is not None:
             tally.invalid[problem[0]] += 1
@@ -210,12 +218,14 @@ def _store_batch(session, import_id: int, rows: list[tuple], terms: SupplierTerm
             tally.non_base[(row[COLOUR], row[COLOUR_CODE])] += 1
         procured_id = None if procured is None else procured.procured_model_id
         full.append((import_id, *row[:PROBLEM], base, procured_id, verdict.value, *(problem or NO_PROBLEM)))
+    verdicts[Verdict.not_procured] += len(short)
     store.insert_rows(session, full)
     store.insert_short_rows(session, short)
 
 
 NOT_PROCURED = Verdict.not_procured.value
 NO_PROBLEM = (None, None, None)  # reason, error column and message of a readable row
+_pick_model = itemgetter(MODEL)
 _pick_short = itemgetter(*(POSITION[name] for name in SHORT_FIELDS))
 # Free-text cells the privacy guard scans: the text cells but the GTIN (identifiers and numbers are checked by
 # their own parsers).
