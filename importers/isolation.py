@@ -46,6 +46,7 @@ class ChildReader:
     """
 
     def __init__(self, target: Callable[..., Iterator], *args, limits: ChildLimits = ChildLimits()):
+        self.call = (target, args, limits)  # what it reads: a reader started early is used only for the same call
         self.process = subprocess.Popen(
             [sys.executable, "-m", "importers.isolation"],
             stdin=subprocess.PIPE,

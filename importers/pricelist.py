@@ -314,10 +314,31 @@ class _RowState:
     """What the reader remembers across sheets: article numbers seen so far."""
 
     def __init__(self, max_price_sek=values.MAX_PRICE_SEK):
-        self.seen: dict[str, tuple[str, int]] = {}
+        # Article number → where it was first seen, as one int (see place): a million (sheet, row) tuples
+        # would take about 60 MB more of the reader's memory at its peak.
+        self.seen: dict[str, int] = {}
+        self.sheets: list[str] = []
         self.class_cache: dict[object, int | None] = {}
+        # Raw text cell → its cleaned value (None when blank). A list repeats few texts (models, colours,
+        # sizes) in hundreds of thousands of rows; cleaning each once halves the reader's work. Unique
+        # texts (GTINs) would grow it with the file, so it is emptied when it reaches TEXT_MEMO_SIZE.
+        self.texts: dict[str, str | None] = {}
         self.max_price_sek = max_price_sek
         self.max_price_ore = values.max_price_ore(max_price_sek)
+
+    def sheet_place(self, sheet: str) -> int:
+        """The number that, plus a row number, is a place in ``seen``."""
+        if sheet not in self.sheets:
+            self.sheets.append(sheet)
+        return self.sheets.index(sheet) << ROW_BITS
+
+    def first_place(self, article: str) -> tuple[str, int]:
+        """(sheet, row) where ``article`` was first seen."""
+        place = self.seen[article]
+        return self.sheets[place >> ROW_BITS], place & ((1 << ROW_BITS) - 1)
+
+
+ROW_BITS = 32  # more than any sheet's rows (CSV files too)
 
 
 def _parse_sheet(layout, rows, state, summary) -> Iterator[list[ParsedRow]]:
@@ -431,13 +452,16 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
     colour_counts = summary.colour_counts
     classes = state.class_cache
     seen = state.seen
+    place = state.sheet_place(sheet)
     fast_price_limit = state.max_price_ore / 100  # above it, the full parser gives the reason
     clean = values.clean_text
+    known, fresh = state.texts.get, _text_cleaner(state.texts)
 
     def parse(row, number) -> tuple:
         width = len(row)
         picked = pick_texts(row) if widest < width else _pick_padded(row, positions)
-        cleaned = [(clean(raw) or None) if raw.__class__ is str else values.text(raw) for raw in picked]
+        # Only str keys are stored, so a float or date cell (1.0 == True) never finds another type's value.
+        cleaned = [value if (value := known(raw, _MISSING)) is not _MISSING else fresh(raw) for raw in picked]
         if all_present:
             texts = cleaned
         else:
@@ -468,11 +492,30 @@ def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
                 (article, raw_class, klass, raw_price, price, valid_from, valid_to, model), sheet, number, state, cols
             )
         else:
-            seen[article] = (sheet, number)
+            seen[article] = place + number
             problem = valid_from = valid_to = None  # both validity cells are empty here
         return (sheet, number, article, *texts, klass, price, valid_from, valid_to, problem)  # ParsedRow's order
 
     return parse
+
+
+TEXT_MEMO_SIZE = 16_384
+_MISSING = object()
+
+
+def _text_cleaner(memo: dict):
+    """The cleaning of a text cell not yet in ``memo``, remembering str cells (floats and dates are not kept)."""
+    clean = values.clean_text
+
+    def fresh(raw):
+        if raw.__class__ is not str:
+            return values.text(raw)
+        if len(memo) >= TEXT_MEMO_SIZE:
+            memo.clear()
+        value = memo[raw] = clean(raw) or None
+        return value
+
+    return fresh
 
 
 # Where parse() finds the cells it needs among the text cells.
@@ -524,15 +567,15 @@ def _check_article(article, sheet, number, state, cols, problems) -> None:
     if article is None:
         problems.append(("missing_article_number", column, "artikelnummer saknas"))
         return
-    first = state.seen.get(article)
-    if first is None:
-        state.seen[article] = (sheet, number)
+    if article not in state.seen:
+        state.seen[article] = state.sheet_place(sheet) + number
     else:
+        first_sheet, first_row = state.first_place(article)
         problems.append(
             (
                 "duplicate_article_number",
                 column,
-                f"artikelnummer {article} förekommer redan på flik {first[0]!r} rad {first[1]}",
+                f"artikelnummer {article} förekommer redan på flik {first_sheet!r} rad {first_row}",
             )
         )
 

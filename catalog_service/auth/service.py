@@ -88,8 +88,13 @@ def invite_supplier(session: Session, name: str, supplier: str, *, actor: str) -
     return password, create_user(session, name, ["leverantor"], actor=actor, password=password, supplier=supplier)
 
 
-# Checked when the name is unknown, so that a wrong name costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-password")
+# Checked when the name is unknown, so that a wrong name costs as long as a wrong password. A fixed hash
+# (Werkzeug's scrypt defaults, as PASSWORD_METHOD makes): hashing at import cost every command and every
+# app start a scrypt run (about 0.1 s and 32 MB of memory).
+_DUMMY_HASH = (
+    "scrypt:32768:8:1$u8qQnIK6uY7YC05h$270fa473c6a2ba52a39a054e414a11581181e76e178af067ae9a94dbe24fa8c3"
+    "fa9b7a20775c8cbe80df708fb9e018ccc7519359ae1a96621a60d271b1b8b13a"
+)
 
 
 def verify_password(session: Session, name: str, password: str) -> User | None:

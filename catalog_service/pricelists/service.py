@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from importers.errors import ImportFileError
 from importers.formats import check_file
-from importers.isolation import ChildLimits, ChildReader
+from importers.isolation import ChildReader
 from importers.peppol import check_catalogue, looks_like_xml, read_catalogue
 from importers.pricelist import (
     COLOUR,
     COLOUR_CODE,
+    MODEL,
     POSITION,
     PROBLEM,
     PROBLEM_ORDER,
@@ -41,7 +42,8 @@ from ..suppliers import profile_for, profiles
 from . import store
 from .models import SHORT_FIELDS, ImportStatus, PriceListImport, PriceListRow
 from .peppol import catalogue_stream, without_parties
-from .verdicts import EXCLUSIONS, SupplierTerms, Verdict, judge, unknown_colours
+from .reading import child_limits
+from .verdicts import EXCLUSIONS, SupplierTerms, Verdict, judge, unknown_colours, unprocured_models
 
 ProgressCallback = Callable[[int, int], None]  # (rows done, rows expected)
 
@@ -94,6 +96,7 @@ def _import_price_list(
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
     limits: ReaderLimits | None = None,
+    started: ChildReader | None = None,
 ) -> ImportResult:
     """Import a price list as the supplier's new draft, judging every data row.
 
@@ -106,6 +109,11 @@ def _import_price_list(
 
     ``limits``: what reading the workbook may use (the view or command passes the
     READER_* settings, ``ReaderLimits.from_config``); None means the defaults.
+
+    ``started``: a reader child the caller started before it was ready to call this (the command line
+    starts it before building the app: reading.py). It is used only when it reads exactly
+    what this import would read (same file, profiles, limits and price ceiling); otherwise a reader is
+    started here as usual. The caller closes it.
     """
     limits = limits or ReaderLimits()
     profile = profile_for(supplier)
@@ -123,11 +131,16 @@ def _import_price_list(
             "not_in_contract",
             f"{profile.name} har inga upphandlade modeller i det aktiva avtalet. Kontrollera avtalet och leverantören.",
         )
-    # The reader starts now and reads while the file is stored.
-    others = tuple(profiles().values())
+    # The reader starts now (unless it was started early) and reads while the file is stored.
     target = read_catalogue if catalogue else read_price_list
+    args = (path, profile, tuple(profiles().values()), max_rows, max_price_sek())
+    wanted = child_limits(limits)
     changes: dict = {}
-    with ChildReader(target, path, profile, others, max_rows, max_price_sek(), limits=_child_limits(limits)) as reader:
+    if started is not None and started.call == (target, args, wanted):
+        reader = started
+    else:
+        reader = ChildReader(target, *args, limits=wanted)
+    with reader:
         stream = catalogue_stream(session, profile.code, contract.id, reader, changes) if catalogue else reader
         draft = PriceListImport(
             supplier=profile.code,
@@ -157,10 +170,6 @@ def _import_price_list(
     result.reader_peak_mb = reader_peak_mb
     result.changes = changes or None
     return result
-
-
-def _child_limits(limits: ReaderLimits) -> ChildLimits:
-    return ChildLimits(memory_bytes=limits.memory_mb * 1024 * 1024, seconds=limits.seconds)
 
 
 def _same_file_import(session: Session, supplier: str, digest: str, contract_id: int):
@@ -221,12 +230,13 @@ def _store_batch(session, import_id: int, rows: list[tuple], terms: SupplierTerm
     """Judge a batch (ParsedRow-ordered tuples) and write it: full rows, and short ones for unprocured models."""
     full, short = [], []
     verdicts = tally.verdicts
+    unprocured = unprocured_models(set(map(_pick_model, rows)), terms)
     for row in rows:
-        verdict, base, procured = judge(row, terms)
-        verdicts[verdict] += 1
-        if verdict is Verdict.not_procured:
+        if row[PROBLEM] is None and row[MODEL] in unprocured:  # judge() would say not_procured
             short.append((import_id, *_pick_short(row), NOT_PROCURED))
             continue
+        verdict, base, procured = judge(row, terms)
+        verdicts[verdict] += 1
         problem = row[PROBLEM]
         if problem is not None:
             tally.invalid[problem[0]] += 1
@@ -234,12 +244,14 @@ def _store_batch(session, import_id: int, rows: list[tuple], terms: SupplierTerm
             tally.non_base[(row[COLOUR], row[COLOUR_CODE])] += 1
         procured_id = None if procured is None else procured.procured_model_id
         full.append((import_id, *row[:PROBLEM], base, procured_id, verdict.value, *(problem or NO_PROBLEM)))
+    verdicts[Verdict.not_procured] += len(short)
     store.insert_rows(session, full)
     store.insert_short_rows(session, short)
 
 
 NOT_PROCURED = Verdict.not_procured.value
 NO_PROBLEM = (None, None, None)  # reason, error column and message of a readable row
+_pick_model = itemgetter(MODEL)
 _pick_short = itemgetter(*(POSITION[name] for name in SHORT_FIELDS))
 # Free-text cells the privacy guard scans: the text cells but the GTIN (identifiers and numbers are checked by
 # their own parsers).

@@ -58,6 +58,15 @@ def judge(row: ParsedRow | tuple, terms: SupplierTerms) -> Judgement:
     return Judgement(Verdict.allowed, base, procured)
 
 
+def unprocured_models(models, terms: SupplierTerms) -> set:
+    """Of these model values, those whose readable rows judge() finds ``not_procured``.
+
+    The import's cheap path: over 97 % of a big list is such rows, and they need only their verdict
+    and a short stored row, so the contract is looked up once per distinct model instead of per row.
+    """
+    return {model for model in models if model and terms.models.get(_model_key(model)) is None}
+
+
 _INVALID = Judgement(Verdict.invalid_row, None, None)
 _NOT_PROCURED = Judgement(Verdict.not_procured, None, None)
 

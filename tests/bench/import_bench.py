@@ -201,17 +201,23 @@ def _status(pid: int) -> dict:
 
 def run_measured(command: list[str], env: dict) -> dict:
     """Run a whole process; its wall time (start-up included), exit code, stdout and memory per process."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     memory = TreeMemory(process.pid)
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - start
     memory.stop()
+    # CPU seconds of the process and the children it waited for (the reader child): on a machine that others
+    # load, wall time ratios swing with their load, CPU time much less.
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (now.ru_utime - used.ru_utime) + (now.ru_stime - used.ru_stime)
     if process.returncode != 0:
         sys.exit(f"{' '.join(command)} failed ({process.returncode}): {stderr.strip()[-500:]}")
     peaks = [{"pid": pid, "name": name, "peak_mb": round(peak)} for pid, (name, peak) in memory.peaks.items()]
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "stdout": stdout,
         "processes": peaks,
         "sum_of_peaks_mb": round(sum(p["peak_mb"] for p in peaks)),
@@ -275,6 +281,9 @@ def whole_process(args) -> dict:
                 "import_s": round(imported["seconds"], 2),
                 "bare_read_s": round(bare["seconds"], 2),
                 "ratio": round(imported["seconds"] / bare["seconds"], 2),
+                "import_cpu_s": round(imported["cpu_seconds"], 2),
+                "bare_read_cpu_s": round(bare["cpu_seconds"], 2),
+                "cpu_ratio": round(imported["cpu_seconds"] / bare["cpu_seconds"], 2),
                 "import_processes": imported["processes"],
                 "import_sum_of_peaks_mb": imported["sum_of_peaks_mb"],
                 "import_peak_of_sum_mb": imported["peak_of_sum_mb"],
@@ -292,6 +301,7 @@ def whole_process(args) -> dict:
         "pairs": pairs,
         "ratio_median": statistics.median(ratios),
         "ratio_min_max": [min(ratios), max(ratios)],
+        "cpu_ratio_median": statistics.median(pair["cpu_ratio"] for pair in pairs),
         "import_s_median": statistics.median(pair["import_s"] for pair in pairs),
         "bare_read_s_median": statistics.median(pair["bare_read_s"] for pair in pairs),
         "import_sum_of_peaks_mb_max": max(sums),
@@ -383,6 +393,7 @@ def scaling(args) -> dict:
             "data_rows": data_rows,
             "import_s": round(seconds, 2),
             "us_per_row": round(1e6 * seconds / data_rows, 2),
+            "cpu_us_per_row": round(1e6 * statistics.median(run["cpu_seconds"] for run in runs) / data_rows, 2),
             "sum_of_peaks_mb": max(run["sum_of_peaks_mb"] for run in runs),
             "largest_process_peak_mb": max(p["peak_mb"] for run in runs for p in run["processes"]),
         }
