@@ -62,6 +62,8 @@ STATUS = {
     "token_not_found": 404,
     "no_schedule": 404,
     "no_scheduled_version": 404,
+    "webhook_not_found": 404,
+    "delivery_not_found": 404,
     # 406: no representation the caller accepts
     "not_acceptable": 406,
     # 409: the current state does not allow it
@@ -86,6 +88,7 @@ STATUS = {
     "already_cancelled": 409,
     "already_in_effect": 409,
     "never_in_effect": 409,
+    "delivery_sending": 409,
     # 413: too large for what was asked (a dry run over HTTP judges small files only)
     "dry_run_too_large": 413,
     # 415: not a workbook at all

@@ -93,7 +93,7 @@ def test_publish_renders_every_feed_format_once(app, contract_loaded, files):
     factory.publish(app, "medi")
     with app.app_context():
         formats = db.session.scalars(db.select(FeedDocument.format).order_by(FeedDocument.format)).all()
-    assert formats == ["csv", "json", "xlsx"]
+    assert formats == ["csv", "json", "peppol", "xlsx"]
 
 
 # --- four eyes ---------------------------------------------------------------------------------
@@ -410,7 +410,7 @@ def test_concurrent_publish_and_rollback_get_consecutive_numbers(app, contract_l
     assert sorted(numbers) == list(range(1, 8))
     assert counter(app, "medi") == 7
     with app.app_context():
-        assert db.session.query(FeedDocument).count() == 7 * 3
+        assert db.session.query(FeedDocument).count() == 7 * 4  # json, csv, xlsx and peppol per version
 
 
 def test_two_concurrent_publishes_of_one_draft_publish_it_once(app, contract_loaded, files):

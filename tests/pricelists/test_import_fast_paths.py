@@ -71,8 +71,8 @@ def test_an_early_reader_that_reads_otherwise_is_not_used(app, sample_contract, 
 def test_no_early_reader_for_an_unknown_supplier_or_a_refused_file(tmp_path, readers):
     from catalog_service.config import ReaderLimits
 
-    not_a_workbook = tmp_path / "lista.xlsx"
-    not_a_workbook.write_text("artikel;pris\n1;2\n")
+    not_a_workbook = tmp_path / "lista.xlsx"  # neither a workbook nor text (a CSV would be read)
+    not_a_workbook.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     assert reading.start_reader(workbooks.small_price_list(tmp_path), "okänd", ReaderLimits(), 1_000_000) is None
     assert reading.start_reader(not_a_workbook, "medi", ReaderLimits(), 1_000_000) is None
     assert readers == []

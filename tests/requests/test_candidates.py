@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 import time_machine
 
+from catalog_service.assortment.models import AssortmentVersion
 from catalog_service.extensions import db
 from catalog_service.requests.candidates import months_before
 from catalog_service.requests.service import submit_request
@@ -44,6 +45,8 @@ HISTORY = [
 @pytest.fixture
 def history(app, published):
     with app.app_context():
+        # The assortment took effect before the first request (a version answers only from its effective time).
+        db.session.execute(db.update(AssortmentVersion).values(effective_from=datetime(2026, 4, 1, tzinfo=UTC)))
         for moment, fields in HISTORY:
             with time_machine.travel(moment, tick=False):
                 submit_request(db.session, payload(**fields), actor="lisa", roles={"forskrivare"})
