@@ -79,7 +79,9 @@ def start_upload():
     if supplier not in profiles():
         return _upload_page("Välj leverantör.", 422)
     if upload_file is None or not upload_file.filename:
-        return _upload_page("Välj en fil (.xlsx, .xls, .ods eller .csv) att ladda upp.", 422, supplier)
+        return _upload_page(
+            "Välj en fil (.xlsx, .xls, .ods, .csv eller Peppol-katalog .xml) att ladda upp.", 422, supplier
+        )
     folder = job_folder(current_app)
     with tempfile.NamedTemporaryFile(dir=folder, prefix="upload-", suffix=".xlsx", delete=False) as handle:
         upload_file.save(handle)

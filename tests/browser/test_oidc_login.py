@@ -37,5 +37,5 @@ def test_a_person_logs_in_with_the_organisations_account(live_server, new_page, 
     page.locator("input[name=sub]").fill("hsa-SE2321000016-b1x2")
     page.get_by_role("button", name="Authorize").click()
     page.wait_for_url(f"{live_server}/orders")
-    assert page.get_by_text("berit.hmc (hmc)").is_visible()
+    assert page.get_by_text("berit.hmc (HMC-personal)").is_visible()
     assert "19121212-1212" not in page.content()

@@ -43,7 +43,7 @@ def test_upphandlare_contract_upload_progress_colour_publish_and_token(app, live
 
     page.locator("nav").get_by_role("link", name="Ladda upp prislista").click()
     page.get_by_label("Leverantör").select_option("juzo")
-    page.get_by_label("Prislista (.xlsx)").set_input_files(str(samples / "juzo-preisliste-2026.xlsx"))
+    page.get_by_label("Prislista (").set_input_files(str(samples / "juzo-preisliste-2026.xlsx"))
     page.get_by_role("button", name="Ladda upp och läs in").click()
     page.wait_for_url(re.compile(r"/pricelists/jobs/\d+$"))
     seen = set()
