@@ -33,7 +33,7 @@ from ..models import utcnow
 from ..suppliers import profile_for
 from .models import ImportJob, JobStatus
 
-PROGRESS_INTERVAL = 0.25  # seconds between progress writes
+PROGRESS_INTERVAL = 0.25  # seconds between progress writes, unless a step of 5 % or more was made
 
 
 def job_folder(app: Flask) -> Path:
@@ -110,13 +110,14 @@ class ProgressWriter:
     def __init__(self, engine, folder: Path, job_id: int):
         self.engine, self.job_id = engine, job_id
         self.file = progress_path(folder, job_id) if engine.dialect.name == "sqlite" else None
-        self.last = 0.0
+        self.last, self.last_done = 0.0, 0
 
     def __call__(self, done: int, expected: int) -> None:
         now = time.monotonic()
-        if now - self.last < PROGRESS_INTERVAL and done < expected:
+        step = expected and (done - self.last_done) / expected >= 0.05  # every 5 % is shown, however fast
+        if now - self.last < PROGRESS_INTERVAL and done < expected and not step:
             return
-        self.last = now
+        self.last, self.last_done = now, done
         if self.file is not None:
             scratch = self.file.with_suffix(".tmp")
             scratch.write_text(json.dumps({"done": done, "expected": expected}))

@@ -44,16 +44,32 @@ def browser():
 
 
 @pytest.fixture
+def app_config(tmp_path):
+    """Pages see background work as people do: uploads go on a real queue (a SQLite file) and are worked by a
+    consumer beside the live server, so the progress bar is seen on its way (not run inside the request)."""
+    return {"QUEUE_IMMEDIATE": False, "QUEUE_URL": f"sqlite:///{tmp_path}/queue.sqlite3"}
+
+
+@pytest.fixture
 def live_server(app):
-    """The test app served on a free loopback port by a threaded Werkzeug server."""
+    """The test app served on a free loopback port by a threaded Werkzeug server, with the queue's worker."""
     from werkzeug.serving import make_server
 
+    from catalog_service.jobs.queue import queue
+
+    found = queue(app)
+    consumer = None
+    if not found.huey.immediate:
+        consumer = found.huey.create_consumer(workers=1, worker_type="thread", periodic=False)
+        consumer.start()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+    if consumer is not None:
+        consumer.stop(graceful=True)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 from datetime import date
 
 import pytest
@@ -28,7 +29,20 @@ PERSONNUMMER = "19121212-1212"
 CONTRACT_START = date(2026, 5, 1)
 
 
-def test_upphandlare_contract_upload_progress_colour_publish_and_token(app, live_server, new_page, samples):
+def test_upphandlare_contract_upload_progress_colour_publish_and_token(
+    app, live_server, new_page, samples, monkeypatch
+):
+    # The worker runs in this process: each progress step is held a moment, as on a busy server, so the page's
+    # polls (every 300 ms) see the steps between 0 and 100 % however fast this machine judges 15,000 rows.
+    from catalog_service.pricelists import jobs
+
+    write = jobs.ProgressWriter.__call__
+
+    def slow_write(self, done, expected):
+        write(self, done, expected)
+        time.sleep(0.15)
+
+    monkeypatch.setattr(jobs.ProgressWriter, "__call__", slow_write)
     make_person(app, "upphandlare1", ("upphandlare",))
     make_person(app, "upphandlare2", ("upphandlare",))
     page = new_page(live_server)
