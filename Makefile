@@ -7,6 +7,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# One test process per core (pytest-xdist); a test file runs whole in one process, so its module
+# fixtures and the browser session are shared as before. PYTEST_PARALLEL= runs in one process.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: run test install lint bench clean
 
@@ -32,10 +35,10 @@ lint: install
 # The browser tests drive pages, which do not depend on the engine: when the PostgreSQL pass follows, they
 # run there only (the production engine), which keeps the whole command within its 25 minutes.
 test: lint
-	env -u CATALOG_TEST_DATABASE_URL $(BIN)/python -m pytest $${CATALOG_TEST_DATABASE_URL:+--ignore=tests/browser}
+	env -u CATALOG_TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_PARALLEL) $${CATALOG_TEST_DATABASE_URL:+--ignore=tests/browser}
 	@if [ -n "$$CATALOG_TEST_DATABASE_URL" ]; then \
 		echo "--- the same suite on PostgreSQL ($$CATALOG_TEST_DATABASE_URL), browser tests included"; \
-		$(BIN)/python -m pytest; \
+		$(BIN)/python -m pytest $(PYTEST_PARALLEL); \
 	fi
 
 bench: install
