@@ -34,15 +34,25 @@ TASKS = (
     ("audit_pages.audit", "Vem gjorde vad och när"),
 )
 
+# A page some readers may only read: without the action, its task says what they find there instead.
+READ_ONLY_LABELS = {
+    "assortment_pages.versions": ("assortment.publish", "Vad som har publicerats och när"),
+}
+
 
 def tasks_for(user) -> list[dict]:
     """The task links ``user`` may follow: the page exists and its action allows their roles."""
     views = current_app.view_functions
     return [
-        {"url": url_for(endpoint), "label": label}
+        {"url": url_for(endpoint), "label": _label(user, endpoint, label)}
         for endpoint, label in TASKS
         if endpoint in views and may(user, views[endpoint].page_action)
     ]
+
+
+def _label(user, endpoint: str, label: str) -> str:
+    action, read_only = READ_ONLY_LABELS.get(endpoint, (None, label))
+    return label if action is None or may(user, action) else read_only
 
 
 @bp.get("/start")

@@ -175,7 +175,15 @@ def test_the_procurement_officer_creates_and_revokes_eshop_tokens_but_never_sees
 
 
 def test_no_task_label_contains_a_menu_label():
-    from catalog_service.home.views import TASKS
+    from catalog_service.home.views import READ_ONLY_LABELS, TASKS
     from catalog_service.web.navigation import MENU
 
-    assert [(task, item) for _, task in TASKS for _, item in MENU if item.lower() in task.lower()] == []
+    labels = [task for _, task in TASKS] + [task for _, task in READ_ONLY_LABELS.values()]
+    assert [(task, item) for task in labels for _, item in MENU if item.lower() in task.lower()] == []
+
+
+@pytest.mark.parametrize(("role", "publishes"), [("upphandlare", True), ("hmc", False)])
+def test_the_versions_task_promises_publishing_only_to_those_who_may_publish(app, role, publishes):
+    page = page_client(app, role, name=f"{role}1").get("/start").text
+    assert ("Publicering och återställning av sortimentet" in page) is publishes
+    assert ("Vad som har publicerats och när" in page) is not publishes
