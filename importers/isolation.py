@@ -24,6 +24,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import ImportFileError, unreadable
 
@@ -45,8 +46,18 @@ class ChildReader:
     it (or use it as a context manager) so the child is reaped.
     """
 
-    def __init__(self, target: Callable[..., Iterator], *args, limits: ChildLimits = ChildLimits()):
+    def __init__(
+        self,
+        target: Callable[..., Iterator],
+        *args,
+        limits: ChildLimits = ChildLimits(),
+        origin: Path | None = None,
+        owned_file: Path | None = None,
+    ):
+        """``owned_file``: a file made for this reader (a catalogue's copy without its parties), removed at
+        close; ``origin``: the file the caller named, when the reader reads such a copy of it."""
         self.call = (target, args, limits)  # what it reads: a reader started early is used only for the same call
+        self.origin, self.owned_file = origin, owned_file
         self.process = subprocess.Popen(
             [sys.executable, "-m", "importers.isolation"],
             stdin=subprocess.PIPE,
@@ -82,6 +93,8 @@ class ChildReader:
             self.process.kill()
         self.process.stdout.close()
         self.process.wait()
+        if self.owned_file is not None:
+            self.owned_file.unlink(missing_ok=True)
 
     def __enter__(self) -> ChildReader:
         return self
