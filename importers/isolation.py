@@ -24,6 +24,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import ImportFileError, unreadable
 
@@ -45,8 +46,18 @@ class ChildReader:
     it (or use it as a context manager) so the child is reaped.
     """
 
-    def __init__(self, target: Callable[..., Iterator], *args, limits: ChildLimits = ChildLimits()):
+    def __init__(
+        self,
+        target: Callable[..., Iterator],
+        *args,
+        limits: ChildLimits = ChildLimits(),
+        origin: Path | None = None,
+        owned_file: Path | None = None,
+    ):
+        """``owned_file``: a file made for this reader (a catalogue's copy without its parties), removed at
+        close; ``origin``: the file the caller named, when the reader reads such a copy of it."""
         self.call = (target, args, limits)  # what it reads: a reader started early is used only for the same call
+        self.origin, self.owned_file = origin, owned_file
         self.process = subprocess.Popen(
             [sys.executable, "-m", "importers.isolation"],
             stdin=subprocess.PIPE,
@@ -58,6 +69,7 @@ class ChildReader:
                 PARENT_VARIABLE: str(os.getpid()),
             },
         )
+        self.spool = _Spool(self.process.stdout)  # drains the pipe from now on, so the child never waits for us
         self.timed_out = threading.Event()
         self.timer = threading.Timer(limits.seconds, self._expire)
         self.timer.daemon = True
@@ -74,14 +86,16 @@ class ChildReader:
         self.process.kill()
 
     def __iter__(self) -> Iterator:
-        return _receive(self.process, self.timed_out)
+        return _receive(self.process, self.spool, self.timed_out)
 
     def close(self) -> None:
         self.timer.cancel()
         if self.process.poll() is None:
             self.process.kill()
-        self.process.stdout.close()
         self.process.wait()
+        self.spool.close()
+        if self.owned_file is not None:
+            self.owned_file.unlink(missing_ok=True)
 
     def __enter__(self) -> ChildReader:
         return self
@@ -101,10 +115,89 @@ def stream_from_child(target: Callable[..., Iterator], *args, limits: ChildLimit
         yield from reader
 
 
-def _receive(process, timed_out: threading.Event) -> Iterator:
+class _Spool:
+    """The child's output, read from its pipe by a thread as it comes and kept until the parent takes it.
+
+    A pipe holds 64 KiB: without the spool the child stops as soon as it is that far ahead, so it
+    could not read on while this process starts, stores the source file or writes a batch. Up to
+    ``limit`` bytes of unread output are held (the child waits beyond that); memory stays bounded.
+    """
+
+    CHUNK = 1 << 20
+
+    def __init__(self, pipe, limit: int = 64 << 20):
+        self.pipe, self.limit = pipe, limit
+        self.chunks: list[bytes] = []
+        self.held = 0
+        self.offset = 0  # read position in chunks[0]
+        self.ended = False
+        self.closed = False
+        self.ready = threading.Condition()
+        self.thread = threading.Thread(target=self._drain, name="reader-spool", daemon=True)
+        self.thread.start()
+
+    def _drain(self) -> None:
+        fd = self.pipe.fileno()
+        while True:
+            try:
+                chunk = os.read(fd, self.CHUNK)
+            except OSError:
+                chunk = b""
+            with self.ready:
+                while chunk and self.held >= self.limit and not self.closed:
+                    self.ready.wait()
+                if self.closed:
+                    return
+                if chunk:
+                    self.chunks.append(chunk)
+                    self.held += len(chunk)
+                else:
+                    self.ended = True
+                self.ready.notify_all()
+            if not chunk:
+                return
+
+    def read(self, size: int = -1) -> bytes:
+        parts, wanted = [], size
+        with self.ready:
+            while wanted != 0:
+                while not self.chunks and not self.ended:
+                    self.ready.wait()
+                if not self.chunks:
+                    break  # end of output
+                chunk = self.chunks[0]
+                take = len(chunk) - self.offset if wanted < 0 else min(wanted, len(chunk) - self.offset)
+                parts.append(chunk[self.offset : self.offset + take])
+                self.offset += take
+                wanted = wanted - take if wanted > 0 else wanted
+                if self.offset == len(chunk):
+                    self.chunks.pop(0)
+                    self.held -= len(chunk)
+                    self.offset = 0
+                    self.ready.notify_all()
+        return b"".join(parts)
+
+    def readline(self) -> bytes:  # pickle asks for it only with protocols we do not use; kept for its interface
+        line = bytearray()
+        while not line.endswith(b"\n"):
+            byte = self.read(1)
+            if not byte:
+                break
+            line += byte
+        return bytes(line)
+
+    def close(self) -> None:
+        with self.ready:
+            self.closed = True
+            self.ready.notify_all()
+        self.pipe.close()  # after the child has ended: the thread has seen the end, or stops at the flag
+        self.thread.join(timeout=5)
+
+
+def _receive(process, spool: _Spool, timed_out: threading.Event) -> Iterator:
     while True:
         try:
-            kind, payload = pickle.load(process.stdout)
+            kind, payload = pickle.load(spool)
         except Exception:  # EOF or a torn message: the child died mid-way (abort, kill, memory cap)
             code = process.wait()
             if timed_out.is_set():

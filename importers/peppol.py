@@ -20,8 +20,10 @@ same list as .xlsx.
 
 from __future__ import annotations
 
+import os
 import re
 import resource
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -380,6 +382,18 @@ _PARTY = re.compile(
 )
 _FIRST_LINE = re.compile(rb"<(?:[\w.-]+:)?CatalogueLine[\s>]")
 HEADER_BYTES = 1 << 20
+
+
+def copy_for_reading(path: Path) -> Path:
+    """A temporary copy of the catalogue without its header parties (contacts included); the caller removes it."""
+    handle, name = tempfile.mkstemp(suffix=".xml", prefix="katalog-")
+    os.close(handle)
+    try:
+        copy_without_parties(path, Path(name))
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
 
 
 def copy_without_parties(path: Path, target: Path) -> None:

@@ -12,8 +12,6 @@ contract is refused).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers.errors import ImportFileError, unreadable
-from importers.peppol import CatalogueInfo, LineActions, copy_without_parties
+from importers.peppol import CatalogueInfo, LineActions, copy_for_reading
 from importers.pricelist import ARTICLE_NUMBER, BATCH_SIZE, COLOUR, COLOUR_CODE, ReadSummary, RowBatch, SheetLayout
 
 from .models import ImportStatus as Status
@@ -35,13 +33,11 @@ LINE_ACTIONS = ("Add", "Update", "Delete")
 @contextmanager
 def without_parties(path: Path) -> Iterator[Path]:
     """A temporary copy of a catalogue without its header parties (contacts included), removed afterwards."""
-    handle, name = tempfile.mkstemp(suffix=".xml", prefix="katalog-")
-    os.close(handle)
+    copy = copy_for_reading(path)
     try:
-        copy_without_parties(path, Path(name))
-        yield Path(name)
+        yield copy
     finally:
-        Path(name).unlink(missing_ok=True)
+        copy.unlink(missing_ok=True)
 
 
 def catalogue_stream(session: Session, supplier: str, contract_id: int, reader, changes: dict) -> Iterator:

@@ -6,6 +6,8 @@ row moves. Started first, the child loads while the parent starts, on the machin
 This module imports only the readers and the settings, so the command can call it before anything
 heavy. ``import_price_list(..., started=reader)`` uses the early reader only when it reads exactly
 what the import would read (same file, profiles, limits and price ceiling): nothing here decides.
+A Peppol catalogue's reader reads a copy without the header's parties, made here; the import then
+stores and hashes that copy, as it would have made it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from importers.errors import ImportFileError
 from importers.formats import check_file
 from importers.isolation import ChildLimits, ChildReader
-from importers.peppol import looks_like_xml
+from importers.peppol import check_catalogue, copy_for_reading, looks_like_xml, read_catalogue
 from importers.pricelist import read_price_list
 from importers.profiles import load_profiles
 from importers.workbook import WorkbookLimits
@@ -38,11 +40,23 @@ def start_reader(path: Path, supplier: str, limits: ReaderLimits, max_price) -> 
     profile = profiles.get((supplier or "").strip().lower())
     if profile is None:
         return None
-    if looks_like_xml(path):  # a Peppol catalogue is read from a copy without its parties: no early start
-        return None
+    if looks_like_xml(path):
+        return _start_catalogue_reader(path, profile, profiles, limits, max_price)
     try:
         check_file(path, WorkbookLimits(max_rows=limits.max_rows))
     except ImportFileError:
         return None
     args = (path, profile, tuple(profiles.values()), limits.max_rows, max_price)
     return ChildReader(read_price_list, *args, limits=child_limits(limits))
+
+
+def _start_catalogue_reader(path: Path, profile, profiles: dict, limits: ReaderLimits, max_price):
+    """A Peppol catalogue is read from a copy without its header parties: the copy is made here, read by the
+    child and removed when the reader closes (the import stores and hashes the same copy)."""
+    try:
+        check_catalogue(path, WorkbookLimits(max_rows=limits.max_rows))
+    except ImportFileError:
+        return None
+    copy = copy_for_reading(path)
+    args = (copy, profile, tuple(profiles.values()), limits.max_rows, max_price)
+    return ChildReader(read_catalogue, *args, limits=child_limits(limits), origin=path, owned_file=copy)

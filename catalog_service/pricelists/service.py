@@ -80,6 +80,10 @@ def import_price_list(
     """Import a price list (see :func:`_import_price_list`); a Peppol catalogue is imported from a copy
     without its header parties, so no contact person of the supplier is ever stored."""
     if looks_like_xml(path):
+        started = options.get("started")
+        if started is not None and started.origin == path and started.owned_file is not None:
+            # started early on its own copy without parties (reading.py), which the reader removes at close
+            return _import_price_list(session, started.owned_file, supplier, catalogue=True, **options)
         with without_parties(path) as copy:
             return _import_price_list(session, copy, supplier, catalogue=True, **options)
     return _import_price_list(session, path, supplier, catalogue=False, **options)

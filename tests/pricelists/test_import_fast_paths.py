@@ -68,6 +68,65 @@ def test_an_early_reader_that_reads_otherwise_is_not_used(app, sample_contract, 
     assert len(readers) == 2 and result.data_rows == 6
 
 
+def test_a_catalogue_is_read_early_from_a_copy_without_parties_which_is_stored_and_then_removed(
+    app, runner, samples, sample_contract, tmp_path, readers, monkeypatch
+):
+    import tempfile
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from catalog_service.extensions import db
+    from catalog_service.files import SourceFile
+    from tests.peppol_catalogues import CONTACT_NAME, data_rows, write_catalogue
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the copy without parties is made
+    rows = data_rows(samples / "rama-prislista-2026.xlsx", load_profiles()["rama"])
+    path = write_catalogue(rows, tmp_path / "med-kontakt.xml", contact=True)
+
+    summary = _summary(runner, path, supplier="rama")
+
+    assert summary["allowed"] == 534
+    assert len(readers) == 1 and readers[0].origin == path  # started before the app, and used
+    copy = readers[0].owned_file
+    assert copy.parent == scratch and not copy.exists() and list(scratch.iterdir()) == []
+    with app.app_context():
+        stored = db.session.scalars(select(SourceFile.content)).one()
+    assert CONTACT_NAME.encode() not in stored and stored == _without_parties(path, tmp_path)
+    assert Path(path).read_bytes() != stored
+
+
+def _without_parties(path, tmp_path):
+    from importers.peppol import copy_without_parties
+
+    target = tmp_path / "expected-copy.xml"
+    copy_without_parties(path, target)
+    return target.read_bytes()
+
+
+def test_an_early_catalogue_reader_is_not_used_for_another_file_and_its_copy_is_removed(
+    app, samples, sample_contract, tmp_path, readers
+):
+    from catalog_service.config import ReaderLimits
+    from catalog_service.extensions import db
+    from tests.peppol_catalogues import data_rows, write_catalogue
+
+    rows = data_rows(samples / "rama-prislista-2026.xlsx", load_profiles()["rama"])
+    first = write_catalogue(rows, tmp_path / "forsta.xml")
+    second = write_catalogue(rows[:-1], tmp_path / "andra.xml")
+    early = reading.start_reader(first, "rama", ReaderLimits(), 1_000_000)
+    try:
+        with app.app_context():
+            result = service.import_price_list(db.session, second, "rama", actor="upphandlare1", started=early)
+            db.session.rollback()
+    finally:
+        early.close()
+    assert len(readers) == 2 and result.data_rows == len(rows) - 1
+    assert not early.owned_file.exists()
+
+
 def test_no_early_reader_for_an_unknown_supplier_or_a_refused_file(tmp_path, readers):
     from catalog_service.config import ReaderLimits
 
