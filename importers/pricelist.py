@@ -130,7 +130,7 @@ class RowBatch:
 
     @classmethod
     def of(cls, rows: list[tuple]) -> RowBatch:
-        has_dates = any(row[VALID_FROM] is not None or row[VALID_TO] is not None for row in rows)
+        has_dates = not _NO_DATES.issuperset(map(_pick_dates, rows))  # at C speed
         if has_dates:
             rows = [_dates_as(row, date.toordinal) for row in rows]
         return cls(marshal.dumps(rows), has_dates, len(rows))
@@ -147,6 +147,10 @@ class RowBatch:
 
     def __reduce__(self):
         return (RowBatch, (self.data, self.has_dates, self.size))
+
+
+_pick_dates = itemgetter(VALID_FROM, VALID_TO)
+_NO_DATES = frozenset({(None, None)})
 
 
 def _dates_as(row: tuple, convert) -> tuple:
@@ -487,7 +491,7 @@ def chunk_parser(layout: SheetLayout, state: RowState, summary: ReadSummary, *, 
         else:
             return []
         count = len(numbers)
-        cleaned = {i: models if i == i_model else list(map(texts.__getitem__, columns[i])) for i in text_columns}
+        cleaned = {i: models if i == i_model else _cleaned_texts(columns[i], texts) for i in text_columns}
         text_cells = [cleaned[idx[f]] if f in idx else absent * count for f in TEXT_FIELDS]
         raw_classes, raw_prices = columns[i_class], columns[i_price]
         klasses = list(map(classes.__getitem__, raw_classes))
@@ -588,11 +592,19 @@ def _article_texts(cells) -> list[str | None]:
 def _fast_prices(cells, limit: float) -> list[int | None]:
     """Öre for plain float prices of whole öre within the limit; None sends the row to the full parser."""
     return [
-        round(cell * 100)
-        if cell.__class__ is float and 0 <= cell <= limit and abs(cell * 100 - round(cell * 100)) <= 1e-6
+        (price if abs((price := round(hundredfold := cell * 100)) - hundredfold) <= 1e-6 else None)
+        if cell.__class__ is float and 0 <= cell <= limit
         else None
         for cell in cells
     ]
+
+
+def _cleaned_texts(cells, memo: _TextMemo) -> list[str | None]:
+    """Each text cell cleaned (see values.text): through the memo, or directly for a column of mostly unique
+    texts (names, GTINs), where remembering each one would cost more than cleaning it."""
+    if len(set(cells)) * 2 <= len(cells):
+        return list(map(memo.__getitem__, cells))
+    return [(cell.strip() or None) if cell.__class__ is str and cell.isascii() else memo[cell] for cell in cells]
 
 
 def _article_text(raw) -> str | None:
