@@ -53,3 +53,22 @@ def test_help_lists_every_area_command_and_the_app_commands():
     assert done.returncode == 0
     listed = set(re.findall(r"^  (\S+)", done.stdout.split("Commands:")[1], re.MULTILINE))
     assert listed >= {*AREA_COMMANDS, "init-db", "db", "openapi", "run", "routes", "shell"}
+
+
+def test_the_console_script_runs_main_and_leaves_its_objects_to_the_operating_system(monkeypatch):
+    """``catalog`` exits with main's status, with the objects frozen: no last garbage sweep at shutdown."""
+    import gc
+
+    from catalog_service import cli
+
+    def main():
+        sys.exit(3)
+
+    monkeypatch.setattr(cli, "main", main)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.run()
+        assert exited.value.code == 3
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
