@@ -90,10 +90,15 @@ class LazyGroup(FlaskGroup):
                 formatter.write_dl([(command.name, command.get_short_help_str(limit)) for command in commands])
 
 
+_BUILT: list[Flask] = []  # the apps this process built, whose databases run() closes
+
+
 def _create_app() -> Flask:
     from . import create_app
 
-    return create_app()
+    app = create_app()
+    _BUILT.append(app)
+    return app
 
 
 @click.group(cls=LazyGroup, create_app=_create_app, add_version_option=False)
@@ -111,7 +116,17 @@ def run() -> None:
     try:
         main()
     finally:
+        _close_databases()  # as shutdown would: SQLite writes its log back into the database file on close
         gc.freeze()
+
+
+def _close_databases() -> None:
+    from .extensions import db
+
+    for app in _BUILT:
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 actor_option = click.option(
