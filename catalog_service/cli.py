@@ -7,6 +7,7 @@ non-zero with a one-line reason on stderr otherwise.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -89,15 +90,43 @@ class LazyGroup(FlaskGroup):
                 formatter.write_dl([(command.name, command.get_short_help_str(limit)) for command in commands])
 
 
+_BUILT: list[Flask] = []  # the apps this process built, whose databases run() closes
+
+
 def _create_app() -> Flask:
     from . import create_app
 
-    return create_app()
+    app = create_app()
+    _BUILT.append(app)
+    return app
 
 
 @click.group(cls=LazyGroup, create_app=_create_app, add_version_option=False)
 def main():
     """HMC catalog and assortment service."""
+
+
+def run() -> None:
+    """The ``catalog`` console script: :func:`main`, ended without Python's last sweep over every object.
+
+    At shutdown Python collects garbage over all the objects the app's modules made: about 0.3 s of CPU
+    after an import of 300,000 rows (measured), spent after the work is done and committed. Frozen,
+    they are left to the operating system, which frees a process's memory at once.
+    """
+    try:
+        main()
+    finally:
+        _close_databases()  # as shutdown would: SQLite writes its log back into the database file on close
+        gc.freeze()
+
+
+def _close_databases() -> None:
+    from .extensions import db
+
+    for app in _BUILT:
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
 
 
 actor_option = click.option(

@@ -39,7 +39,7 @@ def _check_csv(path: Path, limits: WorkbookLimits) -> None:
 
 
 FORMATS = {
-    "xlsx": Format("xlsx", "Excel-arbetsbok (.xlsx)", _check_workbook, workbook.iter_sheets),
+    "xlsx": Format("xlsx", "Excel-arbetsbok (.xlsx)", _check_workbook, workbook.stream_sheets),
     "xlsb": Format("xlsb", "binär Excel-arbetsbok (.xlsb)", _check_workbook, workbook.iter_sheets),
     "xls": Format("xls", "äldre Excel-arbetsbok (.xls)", _check_workbook, workbook.iter_sheets),
     "ods": Format("ods", "OpenDocument-kalkylblad (.ods)", _check_workbook, workbook.iter_sheets),

@@ -5,7 +5,7 @@ number, GTIN, name, price and validity; model, compression class, garment type,
 size, length and colours come from ``cac:AdditionalItemProperty`` elements whose
 ``cbc:Name`` the supplier's profile recognises exactly as it recognises a column
 header. The lines become the same cells a workbook row gives and go through the
-same row parser (:func:`importers.pricelist._row_parser`), so cleaning, invalid-
+same row parser (:func:`importers.pricelist.chunk_parser`), so cleaning, invalid-
 row rules and the messages the service receives are the workbook's.
 
 The header's parties (provider, receiver, seller, customer and their contacts:
@@ -34,13 +34,15 @@ from . import values
 from .errors import unreadable, unsupported
 from .pricelist import (
     BATCH_SIZE,
+    CHUNK_ROWS,
     PRICE_ORE,
     PROBLEM,
+    Chunk,
     ReadSummary,
     RowBatch,
+    RowState,
     SheetLayout,
-    _row_parser,
-    _RowState,
+    chunk_parser,
     refuse_control_characters,
 )
 from .profiles import COLOUR_FIELDS, SupplierProfile, header_key
@@ -124,8 +126,8 @@ def read_catalogue(
     names = _property_index(profile)
     layout = SheetLayout(SHEET, 0, {**FIXED_CELLS, **_property_labels(profile)}, dict(INDEXES), 0)
     summary = ReadSummary()
-    state = _RowState(max_price_sek)
-    parse = _row_parser(layout, state, summary)
+    state = RowState(max_price_sek)
+    parse = chunk_parser(layout, state, summary, every_row_is_data=True)
     lines = _lines(path)
     action = next(lines)
     yield CatalogueInfo(action)
@@ -133,15 +135,20 @@ def read_catalogue(
     seen_fields: set[str] = set()
     actions: dict[int, tuple[str | None, str | None]] = {}
     batch: list[tuple] = []
+    pending: list[tuple] = []  # (cells, line id, base quantity) of lines not yet parsed: parsed CHUNK_ROWS at a time
     for number, line in enumerate(lines, start=1):
         if number > max_rows:
             raise unreadable(f"Katalogen har fler än {max_rows} rader. Dela upp den i flera filer.", max_rows=max_rows)
         cells, line_id, line_action, base_quantity = _cells(line, names, seen_fields)
         actions[number] = (line_action, line_id)
-        batch.append(_with_line_id(_checked_quantity(parse(cells, number), base_quantity), line_id))
+        pending.append((cells, line_id, base_quantity))
+        if len(pending) >= CHUNK_ROWS:
+            batch.extend(_parsed(parse, pending, number - len(pending) + 1))
+            pending = []
         if len(batch) >= BATCH_SIZE:
             yield from _flush(batch, layout, summary)
             batch = []
+    batch.extend(_parsed(parse, pending, len(actions) - len(pending) + 1))
     if batch:
         yield from _flush(batch, layout, summary)
     _refuse_missing_properties(seen_fields, summary, profile)
@@ -149,6 +156,17 @@ def read_catalogue(
         yield LineActions(actions)
     summary.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     yield summary
+
+
+def _parsed(parse, pending: list[tuple], first: int) -> list[tuple]:
+    """The pending lines (numbered from ``first``) as ParsedRow-ordered tuples with their line ids."""
+    if not pending:
+        return []
+    rows = parse(Chunk([cells for cells, _, _ in pending], streamed=False), first)
+    return [
+        _with_line_id(_checked_quantity(row, base_quantity), line_id)
+        for row, (_, line_id, base_quantity) in zip(rows, pending, strict=True)
+    ]
 
 
 def _flush(batch, layout, summary) -> Iterator[RowBatch]:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
+from itertools import islice, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -25,7 +26,7 @@ from . import values
 from .errors import ImportFileError, unreadable
 from .formats import iter_file_sheets
 from .profiles import COLOUR_FIELDS, REQUIRED_FIELDS, SupplierProfile, header_key
-from .workbook import WorkbookLimits, column_letter
+from .workbook import WorkbookLimits, as_calamine_column, as_calamine_row, column_letter
 
 BATCH_SIZE = 5000  # rows per batch at most: the parent stores a batch with one bulk insert
 MIN_BATCH_SIZE = 250  # and at least (per-batch overhead), unless the sheet is smaller
@@ -129,7 +130,7 @@ class RowBatch:
 
     @classmethod
     def of(cls, rows: list[tuple]) -> RowBatch:
-        has_dates = any(row[VALID_FROM] is not None or row[VALID_TO] is not None for row in rows)
+        has_dates = not _NO_DATES.issuperset(map(_pick_dates, rows))  # at C speed
         if has_dates:
             rows = [_dates_as(row, date.toordinal) for row in rows]
         return cls(marshal.dumps(rows), has_dates, len(rows))
@@ -146,6 +147,10 @@ class RowBatch:
 
     def __reduce__(self):
         return (RowBatch, (self.data, self.has_dates, self.size))
+
+
+_pick_dates = itemgetter(VALID_FROM, VALID_TO)
+_NO_DATES = frozenset({(None, None)})
 
 
 def _dates_as(row: tuple, convert) -> tuple:
@@ -191,7 +196,7 @@ def read_price_list(
     more than ``max_rows`` rows, or when a text cell holds a control character.
     """
     summary = ReadSummary()
-    state = _RowState(max_price_sek)
+    state = RowState(max_price_sek)
     found_header = False
     incomplete: ImportFileError | None = None
     for sheet_name, height, rows in iter_file_sheets(path, max_rows):
@@ -310,7 +315,7 @@ def _missing_columns(sheet_name, number, row, profile) -> ImportFileError:
     )
 
 
-class _RowState:
+class RowState:
     """What the reader remembers across sheets: article numbers seen so far."""
 
     def __init__(self, max_price_sek=values.MAX_PRICE_SEK):
@@ -318,11 +323,10 @@ class _RowState:
         # would take about 60 MB more of the reader's memory at its peak.
         self.seen: dict[str, int] = {}
         self.sheets: list[str] = []
-        self.class_cache: dict[object, int | None] = {}
-        # Raw text cell → its cleaned value (None when blank). A list repeats few texts (models, colours,
-        # sizes) in hundreds of thousands of rows; cleaning each once halves the reader's work. Unique
-        # texts (GTINs) would grow it with the file, so it is emptied when it reaches TEXT_MEMO_SIZE.
-        self.texts: dict[str, str | None] = {}
+        self.class_cache = _ClassMemo()
+        # A list repeats few texts (models, colours, sizes) in hundreds of thousands of rows: each is cleaned once.
+        self.texts = _TextMemo()
+        self.pending_blank = 0  # blank rows not yet counted as skipped (a non-blank row must follow them)
         self.max_price_sek = max_price_sek
         self.max_price_ore = values.max_price_ore(max_price_sek)
 
@@ -341,38 +345,56 @@ class _RowState:
 ROW_BITS = 32  # more than any sheet's rows (CSV files too)
 
 
-def _parse_sheet(layout, rows, state, summary) -> Iterator[list[ParsedRow]]:
-    batch: list[ParsedRow] = []
-    pending_empty = 0
+def _parse_sheet(layout, rows, state, summary) -> Iterator[RowBatch]:
+    """The sheet's data rows below the header, parsed, in RowBatches of ``batch_size`` rows.
+
+    Rows are taken CHUNK_ROWS at a time and cleaned column by column (see _chunk_parser):
+    per-cell work runs in C (``map``, ``zip``, dict look-ups) wherever the rules allow.
+    """
+    batch: list[tuple] = []
     number = layout.header_row
-    parse = _row_parser(layout, state, summary)
     size = batch_size(layout.last_row - layout.header_row)
-    i_article, i_model = layout.indexes["article_number"], layout.indexes["model"]
-    widest = max(i_article, i_model)
-    for row in rows:
-        number += 1
-        # Most rows have an article number and a model: two filled cells, no scan needed.
-        filled = (
-            2 if widest < len(row) and _is_filled(row[i_article]) and _is_filled(row[i_model]) else (_filled_cells(row))
-        )
-        if filled == 0:
-            pending_empty += 1
-            continue
-        summary.skipped_rows += pending_empty
-        pending_empty = 0
-        if filled < 2:
-            summary.skipped_rows += 1
-            continue
-        batch.append(parse(row, number))
-        if len(batch) >= size:
-            refuse_control_characters(batch, layout)
-            summary.data_rows += len(batch)
-            yield RowBatch.of(batch)
-            batch = []
+    parse = chunk_parser(layout, state, summary)
+    take = _taker(rows)
+    state.pending_blank = 0  # blank rows at the end of the previous sheet were not data rows' neighbours
+    while chunk := take(CHUNK_ROWS):
+        batch.extend(parse(chunk, number + 1))
+        number += len(chunk)
+        while len(batch) >= size:
+            yield _sent(batch[:size], layout, summary)
+            del batch[:size]
     if batch:
-        refuse_control_characters(batch, layout)
-        summary.data_rows += len(batch)
-        yield RowBatch.of(batch)
+        yield _sent(batch, layout, summary)
+
+
+CHUNK_ROWS = 1000  # rows cleaned together: large enough for C-speed columns, small enough to stream
+
+
+def _taker(rows):
+    """A function giving the next rows (at most n; none at the end) and whether they need python-calamine's values.
+
+    A streamed .xlsx sheet gives its rows as streamed (whole numbers as ints, error cells as their words),
+    which the chunk parser makes python-calamine's column by column; any other reader's rows are taken as
+    they are.
+    """
+    take_raw = getattr(rows, "take_raw", None)
+    if take_raw is not None:
+        return lambda n: Chunk(take_raw(n), streamed=True)
+    return lambda n: Chunk(list(islice(rows, n)), streamed=False)
+
+
+class Chunk(list):
+    """Consecutive raw rows of a sheet, and whether they are as streamed (see _taker)."""
+
+    def __init__(self, rows, *, streamed: bool):
+        super().__init__(rows)
+        self.streamed = streamed
+
+
+def _sent(batch: list[tuple], layout: SheetLayout, summary: ReadSummary) -> RowBatch:
+    refuse_control_characters(batch, layout)
+    summary.data_rows += len(batch)
+    return RowBatch.of(batch)
 
 
 # C0 and C1 control characters other than tab, line feed and carriage return (which Excel itself writes
@@ -430,92 +452,195 @@ def _filled_cells(row) -> int:
     return found
 
 
-def _row_parser(layout: SheetLayout, state: _RowState, summary: ReadSummary):
-    """Build the per-row parse function for one sheet.
+def chunk_parser(layout: SheetLayout, state: RowState, summary: ReadSummary, *, every_row_is_data: bool = False):
+    """Build the function that turns a chunk of raw rows into ParsedRow-ordered tuples (its data rows only;
+    with ``every_row_is_data``, every row: a Peppol catalogue's lines are all data rows).
 
-    This runs once per data row (hundreds of thousands of times), so column
-    positions are bound once and the common cases (text cells, float prices,
-    cached class spellings) take a fast path before the general cleaners.
+    This runs for every row of the file, so it works a column at a time: the columns the
+    sheet's layout uses are cut out of the chunk with ``zip``, cleaned through memos at C
+    speed, and zipped back into rows. Only rows that may be invalid (see the check in
+    ``parse``) go one by one through every rule (_checked_row), in file order, since a
+    repeated article number depends on the rows before it.
     """
     idx = layout.indexes
     cols = layout.columns
     sheet = layout.name
     present = [f for f in TEXT_FIELDS if f in idx]
-    pick_texts = _picker([idx[f] for f in present])
-    slots = [TEXT_FIELDS.index(f) for f in present]
-    widest = max([idx[f] for f in present] + [-1])
-    i_article, i_class, i_price = idx["article_number"], idx["compression_class"], idx["price"]
-    i_from, i_to = idx.get("valid_from", -1), idx.get("valid_to", -1)
-    positions = [idx[f] for f in present]
-    all_present = len(present) == len(TEXT_FIELDS)
-    text_count = len(TEXT_FIELDS)
+    text_columns = [idx[f] for f in present]
+    i_article, i_model, i_class, i_price = idx["article_number"], idx["model"], idx["compression_class"], idx["price"]
+    i_from, i_to = idx.get("valid_from"), idx.get("valid_to")
+    used = sorted({i_article, i_class, i_price, *text_columns} | {i for i in (i_from, i_to) if i is not None})
     colour_counts = summary.colour_counts
-    classes = state.class_cache
     seen = state.seen
     place = state.sheet_place(sheet)
     fast_price_limit = state.max_price_ore / 100  # above it, the full parser gives the reason
-    clean = values.clean_text
-    known, fresh = state.texts.get, _text_cleaner(state.texts)
+    texts, classes = state.texts, state.class_cache
+    absent = [None]
 
-    def parse(row, number) -> tuple:
-        width = len(row)
-        picked = pick_texts(row) if widest < width else _pick_padded(row, positions)
-        # Only str keys are stored, so a float or date cell (1.0 == True) never finds another type's value.
-        cleaned = [value if (value := known(raw, _MISSING)) is not _MISSING else fresh(raw) for raw in picked]
-        if all_present:
-            texts = cleaned
+    def parse(chunk: Chunk, first: int) -> list[tuple]:
+        columns = _columns(chunk, used)
+        articles = _article_texts(columns[i_article])
+        models = list(map(texts.__getitem__, columns[i_model]))
+        keep = None if every_row_is_data else _data_rows(chunk, articles, models, summary, state)
+        if keep is None:  # every row is a data row
+            numbers = list(range(first, first + len(chunk)))
+        elif keep:
+            numbers = [first + j for j in keep]
+            articles, models = [articles[j] for j in keep], [models[j] for j in keep]
+            columns = {i: [column[j] for j in keep] for i, column in columns.items()}
         else:
-            texts = [None] * text_count
-            for slot, value in zip(slots, cleaned, strict=True):
-                texts[slot] = value
-        model, colour, code = texts[T_MODEL], texts[T_COLOUR], texts[T_COLOUR_CODE]
-        raw_article = row[i_article] if i_article < width else ""
-        article = (clean(raw_article) or None) if raw_article.__class__ is str else values.text(raw_article)
-        if article is not None and article.endswith(".0"):
-            article = values.article_number(article)
-        raw_class = row[i_class] if i_class < width else ""
-        klass = classes.get(raw_class, ...)
-        if klass is ...:
-            klass = classes[raw_class] = _class_or_none(raw_class)
-        raw_price = row[i_price] if i_price < width else ""
-        price = None
-        if raw_price.__class__ is float and 0 <= raw_price <= fast_price_limit:
-            hundredfold = raw_price * 100
-            price = round(hundredfold)
-            if abs(hundredfold - price) > 1e-6:  # not a whole number of öre: the full parser decides
-                price = None
-        valid_from = row[i_from] if 0 <= i_from < width else None
-        valid_to = row[i_to] if 0 <= i_to < width else None
-        colour_counts[(colour, code)] += 1
-        if article is None or article in seen or klass is None or price is None or valid_from or valid_to or not model:
-            price, valid_from, valid_to, problem = _checked_row(
-                (article, raw_class, klass, raw_price, price, valid_from, valid_to, model), sheet, number, state, cols
-            )
+            return []
+        count = len(numbers)
+        cleaned = {i: models if i == i_model else _cleaned_texts(columns[i], texts) for i in text_columns}
+        text_cells = [cleaned[idx[f]] if f in idx else absent * count for f in TEXT_FIELDS]
+        raw_classes, raw_prices = columns[i_class], columns[i_price]
+        klasses = list(map(classes.__getitem__, raw_classes))
+        prices = _fast_prices(raw_prices, fast_price_limit)
+        froms = list(columns[i_from]) if i_from is not None else absent * count
+        tos = list(columns[i_to]) if i_to is not None else absent * count
+        problems = absent * count
+        colour_counts.update(zip(text_cells[T_COLOUR], text_cells[T_COLOUR_CODE], strict=True))
+        if _all_plain(articles, models, klasses, prices, froms, tos, seen):
+            seen.update(zip(articles, [place + number for number in numbers], strict=True))
+            froms = tos = absent * count  # both validity cells are empty (a 0 or '' is)
         else:
-            seen[article] = place + number
-            problem = valid_from = valid_to = None  # both validity cells are empty here
-        return (sheet, number, article, *texts, klass, price, valid_from, valid_to, problem)  # ParsedRow's order
+            for j, article in enumerate(articles):
+                if (
+                    article is None
+                    or article in seen
+                    or None in (klasses[j], prices[j], models[j])
+                    or froms[j]
+                    or tos[j]
+                ):
+                    raw = (article, raw_classes[j], klasses[j], raw_prices[j], prices[j], froms[j], tos[j], models[j])
+                    prices[j], froms[j], tos[j], problems[j] = _checked_row(raw, sheet, numbers[j], state, cols)
+                else:
+                    seen[article] = place + numbers[j]
+                    froms[j] = tos[j] = None
+        row_parts = (numbers, articles, *text_cells, klasses, prices, froms, tos, problems)  # ParsedRow's order
+        return list(zip(repeat(sheet, count), *row_parts, strict=False))  # repeat() is endless
 
     return parse
 
 
+def _columns(chunk: Chunk, used: list[int]) -> dict[int, list | tuple]:
+    """The ``used`` columns of the chunk (index → cells), as python-calamine gives them.
+
+    Only these are cut out (a row may be 16,384 cells wide); cells past a short row's end are empty.
+    """
+    width = used[-1] + 1
+    rows = chunk
+    if min(map(len, chunk)) < width:
+        rows = [row if len(row) >= width else [*row, *([""] * (width - len(row)))] for row in chunk]
+    columns = dict(zip(used, zip(*map(itemgetter(*used), rows), strict=True), strict=True))
+    if chunk.streamed:
+        return {i: as_calamine_column(column) for i, column in columns.items()}
+    return columns
+
+
+def _all_plain(articles, models, klasses, prices, froms, tos, seen) -> bool:
+    """True when no row of the chunk can be invalid (checked at C speed): every rule passes without a look."""
+    return (
+        None not in articles
+        and None not in models
+        and None not in klasses
+        and None not in prices
+        and not any(froms)
+        and not any(tos)
+        and seen.keys().isdisjoint(articles)
+        and len(set(articles)) == len(articles)
+    )
+
+
+def _data_rows(chunk: Chunk, articles: list, models: list, summary, state) -> list[int] | None:
+    """Which rows of the chunk are data rows (their positions; None for all of them).
+
+    A row with an article number and a model is one. Other rows are looked at whole: blank rows
+    and one-cell rows are counted in ``summary.skipped_rows`` the way DESIGN.md says, blank rows
+    only when a non-blank row follows them (``state.pending_blank`` carries them to the next chunk).
+    """
+    # Cleaned texts are None for blank cells (and for cells of format characters only, which count as filled).
+    if None not in articles and None not in models:
+        summary.skipped_rows += state.pending_blank
+        state.pending_blank = 0
+        return None
+    keep = []
+    for j, row in enumerate(chunk):
+        cells = 2 if articles[j] is not None and models[j] is not None else None
+        if cells is None:
+            cells = _filled_cells(as_calamine_row(row) if chunk.streamed else row)
+        if cells == 0:
+            state.pending_blank += 1
+            continue
+        summary.skipped_rows += state.pending_blank + (cells == 1)
+        state.pending_blank = 0
+        if cells == 2:
+            keep.append(j)
+    return keep
+
+
+def _article_texts(cells) -> list[str | None]:
+    """Each cell's article number (see _article_text); plain ASCII text cells in a C-speed comprehension."""
+    articles = [
+        (cell.strip() or None) if cell.__class__ is str and cell.isascii() else _article_text(cell) for cell in cells
+    ]
+    if ".0\n" in "\n".join(filter(None, articles)) + "\n":  # '1234.0' read as 1234 (values.article_number)
+        articles = [_article_text(article) if article and article.endswith(".0") else article for article in articles]
+    return articles
+
+
+def _fast_prices(cells, limit: float) -> list[int | None]:
+    """Öre for plain float prices of whole öre within the limit; None sends the row to the full parser."""
+    return [
+        (price if abs((price := round(hundredfold := cell * 100)) - hundredfold) <= 1e-6 else None)
+        if cell.__class__ is float and 0 <= cell <= limit
+        else None
+        for cell in cells
+    ]
+
+
+def _cleaned_texts(cells, memo: _TextMemo) -> list[str | None]:
+    """Each text cell cleaned (see values.text): through the memo, or directly for a column of mostly unique
+    texts (names, GTINs), where remembering each one would cost more than cleaning it."""
+    if len(set(cells)) * 2 <= len(cells):
+        return list(map(memo.__getitem__, cells))
+    return [(cell.strip() or None) if cell.__class__ is str and cell.isascii() else memo[cell] for cell in cells]
+
+
+def _article_text(raw) -> str | None:
+    article = (raw.strip() if raw.isascii() else values.clean_text(raw)) if raw.__class__ is str else values.text(raw)
+    if not article:
+        return None
+    if article.endswith(".0"):
+        return values.article_number(article)
+    return article
+
+
 TEXT_MEMO_SIZE = 16_384
-_MISSING = object()
 
 
-def _text_cleaner(memo: dict):
-    """The cleaning of a text cell not yet in ``memo``, remembering str cells (floats and dates are not kept)."""
-    clean = values.clean_text
+class _TextMemo(dict):
+    """Raw text cell → its cleaned value (None when blank); look-ups of known texts stay in C.
 
-    def fresh(raw):
+    Only str cells are kept: a float or bool cell equal to a kept key (1.0 == True) would otherwise get
+    another type's text. Unique texts (GTINs) would grow it with the file, so it is emptied at TEXT_MEMO_SIZE.
+    """
+
+    def __missing__(self, raw):
         if raw.__class__ is not str:
             return values.text(raw)
-        if len(memo) >= TEXT_MEMO_SIZE:
-            memo.clear()
-        value = memo[raw] = clean(raw) or None
+        if len(self) >= TEXT_MEMO_SIZE:
+            self.clear()
+        value = self[raw] = values.clean_text(raw) or None
         return value
 
-    return fresh
+
+class _ClassMemo(dict):
+    """Raw compression-class cell → its class, or None when it is no class."""
+
+    def __missing__(self, raw):
+        value = self[raw] = _class_or_none(raw)
+        return value
 
 
 # Where parse() finds the cells it needs among the text cells.
@@ -537,18 +662,6 @@ def _checked_row(raw, sheet, number, state, cols):
     if not model:
         problems.append(("missing_model", cols["model"], "modell saknas"))
     return price, valid_from, valid_to, (min(problems, key=_problem_rank) if problems else None)
-
-
-def _picker(positions):
-    """A function returning the cells at ``positions`` as a tuple (C speed via itemgetter)."""
-    if not positions:
-        return lambda row: ()
-    getter = itemgetter(*positions)
-    return getter if len(positions) > 1 else (lambda row: (getter(row),))
-
-
-def _pick_padded(row, positions):
-    return tuple(row[i] if i < len(row) else "" for i in positions)
 
 
 def _problem_rank(problem) -> int:

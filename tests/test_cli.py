@@ -53,3 +53,40 @@ def test_help_lists_every_area_command_and_the_app_commands():
     assert done.returncode == 0
     listed = set(re.findall(r"^  (\S+)", done.stdout.split("Commands:")[1], re.MULTILINE))
     assert listed >= {*AREA_COMMANDS, "init-db", "db", "openapi", "run", "routes", "shell"}
+
+
+def test_the_console_script_runs_main_and_leaves_its_objects_to_the_operating_system(monkeypatch):
+    """``catalog`` exits with main's status, with the objects frozen: no last garbage sweep at shutdown."""
+    import gc
+
+    from catalog_service import cli
+
+    def main():
+        sys.exit(3)
+
+    monkeypatch.setattr(cli, "main", main)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.run()
+        assert exited.value.code == 3
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_the_console_script_closes_the_database_before_it_ends(tmp_path):
+    """A SQLite database is whole in its file when the command has ended: its write-ahead log is written back."""
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    database = tmp_path / "catalog.sqlite3"
+    env = {**os.environ, "CATALOG_DATABASE_URL": f"sqlite:///{database}"}
+    catalog = Path(sys.executable).with_name("catalog")
+    subprocess.run([str(catalog), "init-db"], env=env, check=True, capture_output=True)
+
+    assert not Path(f"{database}-wal").exists()
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_bytes(database.read_bytes())  # the file alone, as a plain copy takes it
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'pricelist_rows'").fetchone() == (1,)

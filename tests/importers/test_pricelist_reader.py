@@ -425,3 +425,93 @@ def test_format_characters_are_removed_from_headers_and_cells_before_they_are_co
     # The same article number once with an invisible character is still a duplicate.
     assert [r.problem and r.problem[0] for r in parsed] == [None, None, None, None, "duplicate_article_number"]
     assert summary.colour_counts == {("Svart", None): 4, ("Hudfärg", None): 1}
+
+
+# --- rows are cleaned a chunk at a time ------------------------------------------------------------
+
+
+MIXED_ROWS = [
+    SMALL_ROWS[0],
+    [],
+    ["  ", None, "\t"],
+    SMALL_ROWS[1],
+    ["Observera: priser exkl. moms"],
+    SMALL_ROWS[0],  # a repeated article number
+    ["MD9000001", "", "Sol", "SOL1-AD", "K9", "Knästrumpa", "I", "Kort", "Sand", "gratis"],
+    ["MD9000002", 4048713000017, "Sol", "", 1, "Knästrumpa", "I", "Kort", None, 371.555],
+    [None, "", "Sol", "SOL1-AD", 1, "Knästrumpa", "I", "Kort", "Sand", 371.5],
+    ["1234.0", 7350012530778, " Sol\u200b", "SOL1-AD", 1.0, "Knästrumpa", 1, "Kort", 21, 400],
+    *SMALL_ROWS[2:],
+    [],
+    ["Alla priser exkl. moms"],
+    [" ", " "],
+    [],
+]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 3, 7])
+def test_rows_read_the_same_whatever_the_chunk_size(tmp_path, monkeypatch, chunk_rows):
+    """Blank rows before a chunk's end, repeated articles in another chunk, invalid rows: one result."""
+    from importers import pricelist
+
+    path = price_list(tmp_path, SMALL_LAYOUT, MIXED_ROWS, title_rows=["Prislista 2026"])
+    expected = read(path)
+    monkeypatch.setattr(pricelist, "CHUNK_ROWS", chunk_rows)
+
+    layouts, rows, summary = read(path)
+    assert (layouts, rows) == expected[:2]
+    assert (summary.data_rows, summary.skipped_rows, summary.colour_counts) == (
+        expected[2].data_rows,
+        expected[2].skipped_rows,
+        expected[2].colour_counts,
+    )
+    assert summary.skipped_rows == 5  # rows 4, 5, 7, and the empty row and the note after the data
+    assert problems(rows)["MD1000001"] in (None, "duplicate_article_number")
+    assert [r.problem[0] for r in rows if r.problem] == [
+        "duplicate_article_number",
+        "unknown_compression_class",
+        "missing_model",
+        "missing_article_number",
+    ]
+    assert rows[-len(SMALL_ROWS[2:]) - 1].article_number == "1234"
+
+
+def test_mostly_unique_and_mostly_repeated_text_columns_clean_alike(tmp_path, monkeypatch):
+    """Names unique on every row are cleaned directly, repeated ones through the memo: the same texts."""
+    from importers import pricelist
+
+    rows = [
+        [f"MD{n:07d}", "", f" Namn\u200b {n} ", "SOL1-AD", 1, "Knästrumpa", "I", "Kort", "Sand", 371.5]
+        for n in range(50)
+    ]
+    rows += [
+        [f"MD{n:07d}", "", " Namn\u200b ", "SOL1-AD", 1, "Knästrumpa", "I", "Kort", "Sand", 371.5]
+        for n in range(50, 99)
+    ]
+    path = price_list(tmp_path, SMALL_LAYOUT, rows)
+
+    _, data, _ = read(path)
+    monkeypatch.setattr(pricelist, "TEXT_MEMO_SIZE", 1)
+
+    assert [r.name for r in data] == [f"Namn {n}" for n in range(50)] + ["Namn"] * 49
+    assert read(path)[1] == data
+
+
+def test_error_cells_read_as_empty_cells(tmp_path):
+    """An Excel error value (#N/A) is an empty cell to the rules, as python-calamine reads it."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(SMALL_LAYOUT)
+    sheet.append(["MD1000001", "#N/A", "Sol", "SOL1-AD", 1, "Knästrumpa", "I", "Kort", "Sand", "#N/A"])
+    sheet.append(["#REF!", "#N/A", "#N/A", "#N/A", "#N/A", "#N/A", "#N/A", "#N/A", "#N/A", "#N/A"])
+    sheet.append(["MD1000002", "", "Sol", "SOL1-AD", 1, "Knästrumpa", "I", "Kort", "#DIV/0!", 371.5])
+    book.save(tmp_path / "fel.xlsx")
+
+    _, rows, summary = read(tmp_path / "fel.xlsx")
+
+    assert [r.row for r in rows] == [2, 4]
+    assert summary.skipped_rows == 1  # the row of errors only is a blank row
+    assert rows[0].gtin is None and rows[0].problem[0] == "invalid_price" and rows[0].problem[2] == "pris saknas"
+    assert rows[1].colour is None and rows[1].problem is None
