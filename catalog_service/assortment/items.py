@@ -90,3 +90,23 @@ def diff_items(old: list[dict], new: list[dict]) -> dict:
         "changed": changed,
         "unchanged": len(before.keys() & after.keys()) - len(changed),
     }
+
+
+def diff_rows(old: list[tuple], new: list[tuple]) -> dict:
+    """``diff_items`` on item tuples (ITEM_COLUMNS order), without building a dict per item.
+
+    Returns ``added`` and ``removed`` (tuples) and ``changed`` (pairs of old and new tuple), each
+    sorted by article number, and ``unchanged`` (a count). Two tuples differ exactly when their
+    feed items do: the feed spells each stored value one way (prices as SEK text), and HMC's stock
+    flag is today's on both sides. The review page converts only the rows it shows.
+    """
+    before = {row[0]: row for row in old}
+    after = {row[0]: row for row in new}
+    common = before.keys() & after.keys()
+    changed = [(before[n], after[n]) for n in sorted(common) if before[n] != after[n]]
+    return {
+        "added": [after[n] for n in sorted(after.keys() - before.keys())],
+        "removed": [before[n] for n in sorted(before.keys() - after.keys())],
+        "changed": changed,
+        "unchanged": len(common) - len(changed),
+    }
