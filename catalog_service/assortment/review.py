@@ -227,11 +227,12 @@ def invalid_gtins(session: Session, draft: PriceListImport) -> LazyRows:
     Rows of unprocured models keep no GTIN (see PriceListRow), so they are not listed. Every GTIN is
     checked at once (for the count); the rows' other columns are read a page at a time.
     """
-    checked = session.execute(
+    every_gtin = (
         select(PriceListRow.id, PriceListRow.gtin)
         .where(PriceListRow.import_id == draft.id, PriceListRow.gtin.is_not(None))
         .order_by(PriceListRow.id)
-    ).all()
+    )
+    checked = session.connection().execute(every_gtin).all()  # on the connection, as in items.py
     found = [(row_id, kind) for row_id, gtin in checked if (kind := _gtin_problem(gtin)) is not None]
 
     def fetch(offset: int, limit: int | None) -> list[dict]:
