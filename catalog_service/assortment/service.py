@@ -15,11 +15,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from ..audit.service import record
+from ..bulk import insert_tuples
 from ..cache import announce
 from ..contracts.service import active_contract
 from ..errors import Conflict, Invalid, NotFound
@@ -31,7 +32,7 @@ from ..privacy.guard import guard_text
 from ..suppliers import profile_for
 from ..webhooks.service import cancel_version_events, record_version_events
 from .items import draft_items, version_items
-from .models import AssortmentItem, AssortmentVersion, VersionCounter, VersionKind
+from .models import ITEM_COLUMNS, AssortmentItem, AssortmentVersion, VersionCounter, VersionKind
 from .versions import get_version, scheduled_versions, version_in_effect
 
 REMOVAL_GUARD_SHARE = 0.20
@@ -358,8 +359,12 @@ def _store_version(session, supplier, number, items, *, actor, kind, contract_id
     )
     session.add(version)
     session.flush()
-    if items:
-        session.execute(insert(AssortmentItem), [{"version_id": version.id, **item} for item in items])
+    insert_tuples(
+        session,
+        AssortmentItem.__table__,
+        ("version_id", *ITEM_COLUMNS),
+        [(version.id, *[item[column] for column in ITEM_COLUMNS]) for item in items],
+    )
     render_documents(session, version, items)
     announce(session, "feed", supplier)
     # Webhooks to the e-shop: recorded in this transaction (the outbox), sent by the job queue after the commit.

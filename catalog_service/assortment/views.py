@@ -20,7 +20,7 @@ from ..privacy.guard import PersonalDataFound, describe
 from ..suppliers import profile_for, profiles
 from ..transactions import discard
 from ..web.access import current_user, page_roles
-from .review import review_draft
+from .review import draft_review
 from .service import (
     REMOVAL_GUARD_SHARE,
     cancel_schedule,
@@ -188,19 +188,19 @@ def _review_page(
             "assortment/review.html", supplier=code, name=names[code], draft=None, message=none.message
         )
         return page, status
-    found = review_draft(db.session, draft)
-    diff, reconciliation = found["diff"], found["reconciliation"]
-    published = current_version(db.session, code)
+    found = draft_review(db.session, draft)
+    published = found.published
     user = current_user()
     scheduled = scheduled_versions(db.session, supplier=code)
+    # Each list is paged before its rows are built: the page shows 100 of each, not all 20,000.
     lists = {
-        name: _paged(items, name, code)
-        for name, items in (
-            ("added", diff["added"]),
-            ("removed", diff["removed"]),
-            ("changed", diff["changed"]),
-            ("above", reconciliation["priced_above_contract"]),
-            ("gtin", found["invalid_gtins"]),
+        name: _paged(items, name, code, convert)
+        for name, items, convert in (
+            ("added", found.added, found.feed_items),
+            ("removed", found.removed, found.feed_items),
+            ("changed", found.changed, found.changes),
+            ("above", found.reconciliation["priced_above_contract"], None),
+            ("gtin", found.invalid_gtins, None),
         )
     }
     page = render_template(
@@ -211,9 +211,9 @@ def _review_page(
         review=found,
         published=published,
         lists=lists,
-        unchanged=diff["unchanged"],
+        unchanged=found.unchanged,
         message=message,
-        ask_removal=ask_removal or _guard_expected(published, diff),
+        ask_removal=ask_removal or _guard_expected(published, len(found.removed)),
         own_draft=_four_eyes() and draft.created_by.casefold() == user.name.casefold(),
         can_publish=may(user, "assortment.publish"),
         can_map=may(user, "pricelists.upload"),
@@ -235,19 +235,19 @@ def _next_number(code: str) -> int:
     return (counter.last_number if counter else 0) + 1
 
 
-def _guard_expected(published, diff: dict) -> bool:
+def _guard_expected(published, removed: int) -> bool:
     """Whether publishing will ask for a confirmation, so the form can offer it at once (the service decides)."""
     if published is None or not published.item_count:
         return False
-    return len(diff["removed"]) / published.item_count > REMOVAL_GUARD_SHARE
+    return removed / published.item_count > REMOVAL_GUARD_SHARE
 
 
 def _four_eyes() -> bool:
     return four_eyes(current_app.config)
 
 
-def _paged(items: list, name: str, supplier: str) -> dict:
-    """One page of a long list; its links keep the other lists on their pages."""
+def _paged(items: list, name: str, supplier: str, convert=None) -> dict:
+    """One page of a long list; its links keep the other lists on their pages. ``convert`` builds the page's rows."""
     pages = max(-(-len(items) // PER_PAGE), 1)
     page = min(max(request.args.get(f"{name}_page", default=1, type=int) or 1, 1), pages)
     start = (page - 1) * PER_PAGE
@@ -257,8 +257,9 @@ def _paged(items: list, name: str, supplier: str) -> dict:
         for label, number in (("previous", page - 1), ("next", page + 1))
         if 1 <= number <= pages
     }
+    shown = items[start : start + PER_PAGE]
     return {
-        "items": items[start : start + PER_PAGE],
+        "items": convert(shown) if convert is not None else shown,
         "page": page,
         "pages": pages,
         "total": len(items),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -132,21 +133,27 @@ def _rendered(document: dict, parties: dict) -> dict[str, dict]:
     (a supplier without a Peppol identifier, an empty assortment) is left out.
     """
     rendered = {}
-    for name, writer in FORMATS.items():
-        try:
-            body = writer.write(
-                {**document, "peppol": parties} if getattr(writer, "needs_parties", False) else document
-            )
-        except NotRenderable:
-            continue
-        rendered[name] = {
-            "media_type": writer.media_type,
-            "etag": hashlib.sha256(body).hexdigest()[:40],
-            "size": len(body),
-            "body": body,
-            "gzip_body": gzip.compress(body, compresslevel=6, mtime=0),
-        }
-    return rendered
+    # hashlib and zlib let go of the GIL on large buffers: each body's ETag and gzip are made in a
+    # thread while the next format is written (20,000 items: about 55 MB hashed and compressed).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-gzip") as pool:
+        for name, writer in FORMATS.items():
+            try:
+                body = writer.write(
+                    {**document, "peppol": parties} if getattr(writer, "needs_parties", False) else document
+                )
+            except NotRenderable:
+                continue
+            rendered[name] = (writer.media_type, body, pool.submit(_digest_and_gzip, body))
+    return {
+        name: {"media_type": media_type, "etag": etag, "size": len(body), "body": body, "gzip_body": gzipped}
+        for name, (media_type, body, done) in rendered.items()
+        for etag, gzipped in (done.result(),)
+    }
+
+
+def _digest_and_gzip(body: bytes) -> tuple[str, bytes]:
+    """The body's strong ETag (sha256, 40 hex digits) and its gzip (level 6, no time stamp: same body, same bytes)."""
+    return hashlib.sha256(body).hexdigest()[:40], gzip.compress(body, compresslevel=6, mtime=0)
 
 
 def _next_render_time(documents: list[FeedDocument]) -> datetime:

@@ -59,7 +59,7 @@ def check_structured(
 
 def gtin_check_digit_ok(digits: str) -> bool:
     """True when the last digit is the GS1 check digit (weights 3, 1, 3, … from the right, check digit excluded)."""
-    total = sum(int(char) * (3 if index % 2 == 0 else 1) for index, char in enumerate(reversed(digits[:-1])))
+    total = 3 * sum(map(int, digits[-2::-2])) + sum(map(int, digits[-3::-2]))
     return (10 - total % 10) % 10 == int(digits[-1])
 
 

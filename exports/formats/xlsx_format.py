@@ -124,14 +124,7 @@ _STYLES = (
 )
 # XML 1.0 allows no other characters below U+0020 (openpyxl refuses them too).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-
-
-def _text_cell(ref: str, text: str) -> str:
-    if _ILLEGAL.search(text):
-        raise _NotPlain
-    space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text.translate(_ESCAPES)}</t></is></c>'
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})  # sheet names
 
 
 def _sheet_xml(rows: list[list]) -> bytes:
@@ -145,7 +138,10 @@ def _sheet_xml(rows: list[list]) -> bytes:
             if value is None:
                 continue
             if kind is str:
-                cells.append(_text_cell(f"{letter}{number}", value))
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                if "&" in value or "<" in value or ">" in value:
+                    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t{space}>{value}</t></is></c>')
             elif kind is bool:
                 cells.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
             elif kind is int:
@@ -154,7 +150,12 @@ def _sheet_xml(rows: list[list]) -> bytes:
                 raise _NotPlain
         lines.append(f'<row r="{number}">{"".join(cells)}</row>')
     lines.append("</sheetData></worksheet>")
-    return "".join(lines).encode("utf-8")
+    xml = "".join(lines)
+    # Only the texts can hold such a character (the markup around them does not): one search of the whole
+    # sheet rather than one per cell.
+    if _ILLEGAL.search(xml):
+        raise _NotPlain
+    return xml.encode("utf-8")
 
 
 def _letters(index: int) -> str:

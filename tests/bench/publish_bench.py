@@ -3,9 +3,14 @@
 Issue 16's goals: publish (all four feed formats rendered) ≤ 2 s; the review page ≤ 300 ms server time.
 Builds a contract of 20 Medi models and a price list of 20,000 allowed rows plus 500 not procured,
 imports it, then times the review page (in-process requests through the test client: server time,
-no network; --repeat times, median and min–max) and the publish.
+no network; --repeat times, median and min–max) and the publish. With --against-published the list
+is published first and a second one reviewed and published against it (2 % of the articles gone,
+2 % new, 5 % with a new list price): the case of a supplier's next price list.
 
-    python tests/bench/publish_bench.py [--items 20000] [--repeat 5] [--database-url URL]
+    python tests/bench/publish_bench.py [--items 20000] [--repeat 5] [--database-url URL] [--against-published]
+
+The database URL names an empty database (default: a new SQLite file). On a shared machine run one
+benchmark at a time: `flock /tmp/bench.lock python tests/bench/publish_bench.py`.
 """
 
 from __future__ import annotations
@@ -31,23 +36,33 @@ def build_files(folder: Path, items: int) -> tuple[Path, Path]:
 
     models = [workbooks.ContractModel("Medi", n, f"PUB{n}-AD", price=400 + n) for n in range(1, 21)]
     contract = workbooks.contract(folder, models, [("Medi", "Sand", "Sand"), ("Medi", "Svart", "Svart")])
-    rows = [
-        [
-            f"MD{n:07d}",
-            f"40487{n:08d}",
-            f"Publiceringsstrumpa {n}",
-            f"PUB{n % 20 + 1}-AD" if n < items else "ANNAN-AD",
-            2,
-            "Knästrumpa",
-            ["S", "M", "L", "XL"][n % 4],
-            "Normal",
-            "Sand" if n % 2 else "Svart",
-            450.0 + n % 7,
-        ]
-        for n in range(items + 500)
-    ]
+    rows = [_row(n, items) for n in range(items + 500)]
     price_list = workbooks.price_list(folder, workbooks.SMALL_LAYOUT, rows, name="publish-prislista.xlsx")
     return contract, price_list
+
+
+def _row(n: int, items: int, *, price_step: float = 0.0) -> list:
+    return [
+        f"MD{n:07d}",
+        f"40487{n:08d}",
+        f"Publiceringsstrumpa {n}",
+        f"PUB{n % 20 + 1}-AD" if n < items else "ANNAN-AD",
+        2,
+        "Knästrumpa",
+        ["S", "M", "L", "XL"][n % 4],
+        "Normal",
+        "Sand" if n % 2 else "Svart",
+        450.0 + n % 7 + price_step,
+    ]
+
+
+def next_price_list(folder: Path, items: int) -> Path:
+    """The supplier's next list: every 50th article gone, 2 % new ones, every 20th with a new list price."""
+    from tests.factories import workbooks
+
+    kept = [_row(n, items, price_step=1.0 if n % 20 == 3 else 0.0) for n in range(items) if n % 50 != 7]
+    new = [_row(n, 10 * items) for n in range(items, items + items // 50)]
+    return workbooks.price_list(folder, workbooks.SMALL_LAYOUT, kept + new, name="publish-prislista-2.xlsx")
 
 
 def run(args) -> dict:
@@ -71,6 +86,12 @@ def run(args) -> dict:
             result = import_price_list(db.session, price_list, SUPPLIER, actor="bench-upphandlare1")
             create_user(db.session, "bench-upphandlare2", ["upphandlare"], actor="bench", password=PASSWORD)
             db.session.commit()
+            if args.against_published:
+                publish_assortment(db.session, SUPPLIER, actor="bench-upphandlare2")
+                db.session.commit()
+                second = next_price_list(Path(folder), args.items)
+                result = import_price_list(db.session, second, SUPPLIER, actor="bench-upphandlare1")
+                db.session.commit()
         client = app.test_client()
         login = client.post("/login", data={"name": "bench-upphandlare2", "password": PASSWORD})
         if login.status_code != 302:
@@ -92,6 +113,7 @@ def run(args) -> dict:
             db.engine.dispose()
     return {
         "engine": "postgresql" if args.database_url else "sqlite",
+        "against_published": args.against_published,
         "allowed_in_draft": result.allowed,
         "published_items": items,
         "publish_s": round(publish_s, 2),
@@ -104,7 +126,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--database-url", default=None, help="default: a new SQLite file")
+    parser.add_argument("--database-url", default=None, help="an empty database; default: a new SQLite file")
+    parser.add_argument("--against-published", action="store_true", help="review and publish a second list")
     print(json.dumps(run(parser.parse_args()), indent=2))
 
 
