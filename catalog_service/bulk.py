@@ -9,8 +9,15 @@ everything else.
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import date
+
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
+
+# SQLAlchemy's Date type stores ISO text on SQLite; rows written past it need
+# the same. (The driver's own default date adapter is deprecated.)
+sqlite3.register_adapter(date, date.isoformat)
 
 
 def insert_tuples(session: Session, table: Table, columns: tuple[str, ...], rows: list[tuple]) -> None:

@@ -33,22 +33,22 @@ def test_import_failing_after_n_batches_changes_nothing(app, tmp_path, monkeypat
         db.session.commit()
         before = table_counts()
         writes = {"count": 0}
-        real_write = store.BulkStatement.write
+        real_write = store.insert_tuples
 
-        def failing_write(self, session, rows):
+        def failing_write(session, table, columns, rows):
             writes["count"] += 1
             if writes["count"] > fail_after_batches:
                 raise OSError("disk full (simulated)")
-            real_write(self, session, rows)
+            real_write(session, table, columns, rows)
 
-        monkeypatch.setattr(store.BulkStatement, "write", failing_write)
+        monkeypatch.setattr(store, "insert_tuples", failing_write)
         with pytest.raises(OSError, match="simulated"):
             import_price_list(db.session, path, "medi", actor="upphandlare1")
         db.session.rollback()
         assert writes["count"] > fail_after_batches
         assert table_counts() == before
 
-        monkeypatch.setattr(store.BulkStatement, "write", real_write)
+        monkeypatch.setattr(store, "insert_tuples", real_write)
         result = import_price_list(db.session, path, "medi", actor="upphandlare1")
         db.session.commit()
         assert result.status == "draft"
