@@ -303,8 +303,8 @@ def iter_sheets(path: Path, max_rows: int = WorkbookLimits.max_rows) -> Iterator
 
     Rows are lists of cell values (``''`` for empty cells, floats for numbers,
     dates for date cells); formula cells give their cached value. Row i of the
-    iterator is Excel row ``start_row + i`` where ``start_row`` is 1 here,
-    because leading empty rows are padded. A sheet of more than ``max_rows``
+    iterator is Excel row i + 1 and cell j is column j + 1, whatever empty rows
+    and columns come before the used range. A sheet of more than ``max_rows``
     rows (its ``<dimension>`` was missing or lied) raises ImportFileError.
     """
     try:
@@ -334,9 +334,7 @@ def iter_sheets(path: Path, max_rows: int = WorkbookLimits.max_rows) -> Iterator
 def stream_sheets(path: Path, max_rows: int = WorkbookLimits.max_rows) -> Iterator[tuple[str, int, Iterator[list]]]:
     """:func:`iter_sheets` for an .xlsx, streamed: each sheet's rows are parsed from the file as they are taken.
 
-    The same rows as iter_sheets gives, with one difference: row i of a sheet is
-    always Excel row i + 1 (iter_sheets pads rows above a sheet's first used row
-    twice over, since python-calamine 0.9 yields them itself). The number of rows
+    The same rows as iter_sheets gives (row i of a sheet is Excel row i + 1). The number of rows
     given with each sheet is its declared last row (``<dimension>``; 0 when the
     sheet declares none), for progress only: a sheet is refused when more than
     ``max_rows`` rows are actually read, and reading stops there. A stream is
@@ -494,9 +492,9 @@ def _load_workbook(path: Path):
 
 
 def _rows(sheet, name: str) -> Iterator[list]:
-    start_row, start_col = sheet.start or (0, 0)
-    for _ in range(start_row):
-        yield []
+    """The sheet's rows from Excel row 1 and column A: python-calamine (0.9) gives the empty rows above the
+    first used one itself, but starts each row at the first used column, so only columns are padded."""
+    _start_row, start_col = sheet.start or (0, 0)
     with _reader_panic(name):
         if start_col:
             padding = [""] * start_col

@@ -199,3 +199,27 @@ def _rewrite_sheet(source: Path, target: Path, change) -> None:
         for entry in old.infolist():
             data = old.read(entry.filename)
             new.writestr(entry.filename, change(data) if entry.filename == "xl/worksheets/sheet1.xml" else data)
+
+
+@pytest.mark.parametrize("target", ["xlsx", "xls", "ods"])
+def test_whole_sheet_reads_number_rows_and_columns_from_a1_when_the_sheet_starts_lower(tmp_path, target):
+    """iter_sheets (.xls, .xlsb, .ods, contracts, orders) pads only what python-calamine leaves out: the
+    columns before the used range; it used to add the rows above it a second time (rows 3 became row 6)."""
+    from importers.workbook import iter_sheets
+    from tests.factories.formats import SOFFICE, convert
+
+    book = openpyxl.Workbook()
+    book.active["C3"], book.active["D3"], book.active["C4"] = "Artikel", "Pris", "MD1"
+    source = tmp_path / "lagre.xlsx"
+    book.save(source)
+    if target != "xlsx":
+        if SOFFICE is None:
+            pytest.skip("LibreOffice (soffice) converts the file; not installed here")
+        source = convert([source], target, tmp_path / target, tmp_path / "lo-profile")[source]
+
+    (_name, height, rows), *_ = iter_sheets(source)
+    rows = list(rows)
+
+    assert height == 4
+    assert [row[2:4] for row in rows[2:4]] == [["Artikel", "Pris"], ["MD1", ""]]  # Excel rows 3 and 4, C and D
+    assert all(not any(row) for row in rows[:2]) and len(rows) == 4
