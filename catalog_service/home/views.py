@@ -36,6 +36,7 @@ TASKS = (
 
 # A page some readers may only read: without the action, its task says what they find there instead.
 READ_ONLY_LABELS = {
+    "contract_pages.contract": ("contract.load", "Upphandlingens modeller, basfärger och priser"),
     "assortment_pages.versions": ("assortment.publish", "Vad som har publicerats och när"),
 }
 
