@@ -128,8 +128,10 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})  # sheet name
 
 
 def _sheet_xml(rows: list[list]) -> bytes:
+    from importers.workbook import column_letter  # here, not at the top: it loads the workbook readers
+
     width = max((len(row) for row in rows), default=0)
-    letters = [_letters(i) for i in range(width)]
+    letters = [column_letter(i) for i in range(width)]
     lines = [f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetData>']
     for number, row in enumerate(rows, start=1):
         cells = []
@@ -156,15 +158,6 @@ def _sheet_xml(rows: list[list]) -> bytes:
     if _ILLEGAL.search(xml):
         raise _NotPlain
     return xml.encode("utf-8")
-
-
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def write_plain_workbook(sheets: list[tuple[str, list[list]]], moment: datetime) -> bytes:
