@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import Flask, current_app
@@ -40,7 +42,9 @@ def init_app(app: Flask) -> None:
             "(gunicorn workers or CATALOG_APP_SERVERS) serve this app: each would allow the whole limit. "
             "Set CATALOG_RATELIMIT_STORAGE_URI=redis://HOST:6379 so they count together, or serve with one worker."
         )
-    app.extensions["rate_limiter"] = FixedWindowRateLimiter(storage_from_string(uri))
+    strategy = FixedWindowRateLimiter(storage_from_string(uri))
+    app.extensions["rate_limiter"] = strategy
+    app.extensions["api_quota"] = ApiQuota(strategy, processes, shared=not uri.startswith("memory://"))
 
 
 def serving_processes() -> int:
@@ -78,9 +82,16 @@ def scope_key(scope: str, key: str) -> tuple[str, str]:
 
 def check_caller(key: str) -> None:
     """Count one API request for ``key``; raise DomainError too_many_requests (with retry_after) past the limit."""
+    quota: ApiQuota = current_app.extensions["api_quota"]
     for limit in _limits(current_app.config["API_RATE_LIMIT"]):
-        if not _strategy().hit(limit, *scope_key("api", key)):
-            raise _refusal(limit, "api", key, "För många anrop. Vänta en stund och försök igen.")
+        retry_after = quota.take(limit, *scope_key("api", key))
+        if retry_after is not None:
+            raise DomainError(
+                "too_many_requests",
+                "För många anrop. Vänta en stund och försök igen.",
+                {"limit": str(limit)},
+                retry_after=retry_after,
+            )
 
 
 def check_login_allowed(keys: list[str]) -> None:
@@ -96,3 +107,74 @@ def count_failed_login(keys: list[str]) -> None:
     for limit in _limits(current_app.config["LOGIN_RATE_LIMIT"]):
         for key in keys:
             _strategy().hit(limit, *scope_key("login", key))
+
+
+MAX_LEASE = 64  # calls per lease at most: one Redis round trip per 64 requests of a busy caller
+
+
+@dataclass
+class _Lease:
+    window: int  # the clock-aligned window the calls belong to
+    left: int  # calls this process holds and has not handed out
+    counted: int  # the shared counter after this process's last lease: all processes' use, as last seen
+    exhausted: bool = False
+
+
+class ApiQuota:
+    """One process's share of the per-caller API limits, taken from the shared counters in leases.
+
+    Windows are aligned to the clock (window number = now // length) and the window number is part of
+    the counter's key, so a process knows when its lease ends without asking, and a lease never
+    carries calls into the next window. Nothing is ever let through beyond the limit: a lease is an
+    atomic INCRBY, and only the part of it at or below the limit is granted. What leasing costs is
+    the other way: a caller can be refused while other processes still hold calls of its window. Leases
+    are kept small near the limit (half the remaining calls shared out over the serving processes, the
+    first of a window a single call), so that shortfall is a few calls at most. With memory:// (one
+    process, no round trip) every call is counted on its own.
+    """
+
+    def __init__(self, strategy: FixedWindowRateLimiter, processes: int, shared: bool):
+        self._strategy = strategy
+        self._processes = max(1, processes)
+        self._shared = shared
+        self._leases: dict[tuple, _Lease] = {}
+        self._lock = threading.Lock()
+
+    def take(self, limit, *identifiers: str) -> int | None:
+        """Use one call of ``limit`` for ``identifiers``: None when granted, else seconds until the window resets."""
+        length = limit.get_expiry()
+        now = time.time()
+        window = int(now // length)
+        slot = (limit, *identifiers)
+        with self._lock:
+            lease = self._leases.get(slot)
+            if lease is None or lease.window != window:
+                lease = self._leases[slot] = _Lease(window, 0, 0)
+                self._forget_old(now)
+            if lease.left == 0 and not lease.exhausted:
+                self._renew(lease, limit, identifiers)
+            if lease.left > 0:
+                lease.left -= 1
+                return None
+        return max(int((window + 1) * length - now), 1)
+
+    def _renew(self, lease: _Lease, limit, identifiers: tuple[str, ...]) -> None:
+        size = self._lease_size(lease, limit.amount)
+        counted = self._strategy.storage.incr(
+            limit.key_for(*identifiers, str(lease.window)), limit.get_expiry(), amount=size
+        )
+        lease.counted = counted
+        lease.left = max(0, min(size, limit.amount - (counted - size)))
+        lease.exhausted = lease.left == 0
+
+    def _lease_size(self, lease: _Lease, amount: int) -> int:
+        if not self._shared or lease.counted == 0:
+            return 1
+        return max(1, min(MAX_LEASE, (amount - lease.counted) // (2 * self._processes)))
+
+    def _forget_old(self, now: float) -> None:
+        """Leases of ended windows go once there are many (a caller's entry is replaced at its next call anyway)."""
+        if len(self._leases) > 10_000:
+            ended = [slot for slot, lease in self._leases.items() if lease.window != int(now // slot[0].get_expiry())]
+            for slot in ended:
+                del self._leases[slot]
