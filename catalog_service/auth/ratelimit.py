@@ -128,7 +128,7 @@ class ApiQuota:
     carries calls into the next window. Nothing is ever let through beyond the limit: a lease is an
     atomic INCRBY, and only the part of it at or below the limit is granted. What leasing costs is
     the other way: a caller can be refused while other processes still hold calls of its window. Leases
-    are kept small near the limit (half the remaining calls shared out over the serving processes, the
+    are kept small near the limit (an eighth of the remaining calls shared out over the serving processes, the
     first of a window a single call), so that shortfall is a few calls at most. With memory:// (one
     process, no round trip) every call is counted on its own.
     """
@@ -170,7 +170,7 @@ class ApiQuota:
     def _lease_size(self, lease: _Lease, amount: int) -> int:
         if not self._shared or lease.counted == 0:
             return 1
-        return max(1, min(MAX_LEASE, (amount - lease.counted) // (2 * self._processes)))
+        return max(1, min(MAX_LEASE, (amount - lease.counted) // (8 * self._processes)))
 
     def _forget_old(self, now: float) -> None:
         """Leases of ended windows go once there are many (a caller's entry is replaced at its next call anyway)."""

@@ -6,6 +6,7 @@ its own key prefix. Calls to the storage are counted by wrapping its ``incr``.
 
 from __future__ import annotations
 
+import random
 import uuid
 
 import pytest
@@ -54,11 +55,24 @@ def test_four_processes_never_let_a_caller_beyond_the_limit(shared_strategy):
     processes = [ApiQuota(shared_strategy, 4, shared=True) for _ in range(4)]
     key = identifiers()
     answers = [processes[n % 4].take(limit, *key) for n in range(400)]
-    granted = answers.count(None)
-    assert granted <= 120
-    # the shortfall is what other processes still hold near the end: a few calls, not a share of the limit
-    assert granted >= 120 - 8, granted
+    assert answers.count(None) == 120
     assert all(answer is None or 0 < answer <= 60 for answer in answers)
+
+
+@time_machine.travel(START, tick=False)
+def test_a_caller_is_refused_at_most_a_few_calls_early(shared_strategy):
+    """Calls landing on four processes at random: the first refusal comes near the limit, never far before."""
+    limit = parse("120 per minute")
+    chance = random.Random(16)
+    for _ in range(20):
+        processes = [ApiQuota(shared_strategy, 4, shared=True) for _ in range(4)]
+        key = identifiers()
+        granted = 0
+        while processes[chance.randrange(4)].take(limit, *key) is None:
+            granted += 1
+        # leases are an eighth of what is left per process, one call near the limit: little is held elsewhere
+        # (with a half per process instead, the first refusal came after 113 calls in this test)
+        assert 118 <= granted <= 120, granted
 
 
 @time_machine.travel(START, tick=False)
