@@ -59,7 +59,7 @@ class Reading:
     field_of: Callable  # property name → the field it names ('' for none), as the walk resolves it
     indexes: dict  # field → position in the cells
     seen_fields: set  # the fields some line has a property for (the walk adds to it too)
-    price_cell: Callable  # the stripped PriceAmount text → the price cell
+    price_cells: Callable  # the stripped PriceAmount texts → the price cells
 
 
 @dataclass(frozen=True)
@@ -298,7 +298,7 @@ def _columns(found: list[tuple], plan: _Plan, reading: Reading) -> LineBlock:
     g = plan.groups
     columns = list(zip(*found, strict=True))
     article, gtin, name, amount, start, end = (_stripped(columns[g[n]]) for n in FIXED_GROUPS)
-    cells = [article, gtin, name, list(map(reading.price_cell, amount)), start, end]
+    cells = [article, gtin, name, reading.price_cells(amount), start, end]
     cells += [[""] * len(found) for _ in reading.indexes.keys() - FIXED_FIELDS]
     _properties(columns, plan, reading, cells)
     ids = [text or None for text in _stripped(columns[g["line_id"]])]
@@ -353,6 +353,9 @@ def _targets(names: tuple, reading: Reading) -> list[tuple[int, str]] | None:
 
 _S = "[ \t\n]*+"  # XML white space (line ends are line feeds by now)
 _TEXT = "[^<&]*+"  # character data without references: what lxml would give as it is
+# The end tag after an element's content: no need to spell its name, since lines are handed on only
+# once libxml2 found the document well-formed, where it can only be the end of that element.
+_END = "</[^>]*+>" + _S
 _ATTRIBUTES = "(?:[ \t\n]++(?!xmlns)[A-Za-z_][A-Za-z0-9_.-]*+[ \t\n]*+=[ \t\n]*+(?:\"[^\"<]*+\"|'[^'<]*+'))*+" + _S
 
 
@@ -376,8 +379,8 @@ def line_pattern(cac: str, cbc: str, *, others: bool) -> re.Pattern:
     sellers = a.element("cac", "SellersItemIdentification", leaf("ID", "article"), ("ID",))
     gtin_scheme = f"[ \t\n]++schemeID[ \t\n]*+=[ \t\n]*+(?:\"0160\"|'0160'){_S}"
     standard_id = (
-        f"(?:<{a.cbc}ID{gtin_scheme}>(?P<gtin>{_TEXT})</{a.cbc}ID{_S}>{_S}"  # a GTIN
-        f"|<{a.cbc}ID{_S}>{_TEXT}</{a.cbc}ID{_S}>{_S})?"  # an identifier of no scheme: no GTIN for the walk
+        f"(?:<{a.cbc}ID{gtin_scheme}>(?P<gtin>{_TEXT}){_END}"  # a GTIN
+        f"|<{a.cbc}ID{_S}>{_TEXT}{_END})?"  # an identifier of no scheme: no GTIN for the walk
     )
     standard = a.element("cac", "StandardItemIdentification", standard_id, ("ID",))
     properties = "".join(a.property(k) for k in range(MAX_PROPERTIES))
@@ -386,7 +389,7 @@ def line_pattern(cac: str, cbc: str, *, others: bool) -> re.Pattern:
     item_body = (
         f"{skip()}{leaf('Name', 'name')}{skip()}(?:{sellers})?{skip()}(?:{standard})?{skip()}{properties}{skip()}"
     )
-    item = f"<{a.cac}Item{_ATTRIBUTES}>{_S}{item_body}</{a.cac}Item{_S}>{_S}"
+    item = f"<{a.cac}Item{_ATTRIBUTES}>{_S}{item_body}{_END}"
     line_names = ("ID", "ActionCode", "LineValidityPeriod", "RequiredItemLocationQuantity", "Item")
     skip = partial(a.skip, line_names)
     body = (
@@ -410,18 +413,18 @@ class _Names:
 
     def leaf(self, local: str, group: str) -> str:
         """An optional cbc element holding only text, captured."""
-        return f"(?:<{self.cbc}{local}{_ATTRIBUTES}>(?P<{group}>{_TEXT})</{self.cbc}{local}{_S}>{_S})?"
+        return f"(?:<{self.cbc}{local}{_ATTRIBUTES}>(?P<{group}>{_TEXT}){_END})?"
 
     def element(self, kind: str, local: str, body: str, inner: tuple[str, ...]) -> str:
         """An element holding ``body`` among elements the walk ignores (any but ``inner``)."""
         tag = (self.cac if kind == "cac" else self.cbc) + local
-        return f"<{tag}{_ATTRIBUTES}>{_S}{self.skip(inner)}{body}{self.skip(inner)}</{tag}{_S}>{_S}"
+        return f"<{tag}{_ATTRIBUTES}>{_S}{self.skip(inner)}{body}{self.skip(inner)}{_END}"
 
     def property(self, slot: int) -> str:
         tag = self.cac + "AdditionalItemProperty"
         skip = partial(self.skip, ("Name", "Value"))
         body = f"{skip()}{self.leaf('Name', f'name{slot}')}{skip()}{self.leaf('Value', f'value{slot}')}{skip()}"
-        return f"(?:<{tag}{_ATTRIBUTES}>{_S}{body}</{tag}{_S}>{_S})?"
+        return f"(?:<{tag}{_ATTRIBUTES}>{_S}{body}{_END})?"
 
     def skip(self, excluded: tuple[str, ...], depth: int = SKIP_DEPTH) -> str:
         """Any number of cac or cbc elements not named in ``excluded``, of text or of such elements, to ``depth``."""

@@ -137,10 +137,12 @@ def read_catalogue(
     yield layout
     actions: dict[int, tuple[str | None, str | None]] = {}
     batch: list[tuple] = []
+    number = 0
     for piece in _pieces(blocks, max_rows):  # CHUNK_ROWS lines at a time, as they were always parsed
-        first = len(actions) + 1
-        numbers = range(first, first + len(piece.ids))
-        actions.update(zip(numbers, zip(piece.actions, piece.ids, strict=True), strict=True))
+        first = number + 1
+        number += len(piece.ids)
+        if action == "Update":  # only an Update's lines carry actions that matter
+            actions.update(zip(range(first, number + 1), zip(piece.actions, piece.ids, strict=True), strict=True))
         batch.extend(_parsed(parse, piece, first))
         if len(batch) >= BATCH_SIZE:
             yield from _flush(batch, layout, summary)
@@ -248,7 +250,7 @@ def _reading(names: dict[str, str], seen_fields: set[str]) -> Reading:
         field_of=lambda name: _field_of(name, names),
         indexes=INDEXES,
         seen_fields=seen_fields,
-        price_cell=_price_cell,
+        price_cells=_price_column,
     )
 
 
@@ -299,10 +301,11 @@ def _refuse_declarations(path: Path) -> None:
 
 def _check_root(path: Path) -> None:
     try:
-        for _, element in etree.iterparse(str(path), events=("start",), **_PARSER_OPTIONS):
-            if element.tag != ROOT:
-                raise _not_a_catalogue(element.tag)
-            return
+        with open(path, "rb") as handle:  # ours to close: lxml closes a file it opened only when it reads to the end
+            for _, element in etree.iterparse(handle, events=("start",), **_PARSER_OPTIONS):
+                if element.tag != ROOT:
+                    raise _not_a_catalogue(element.tag)
+                return
     except etree.XMLSyntaxError as exc:
         raise unreadable(
             f"Filen är ingen giltig XML (rad {exc.lineno}). " + ASK_FOR_CATALOGUE, line=exc.lineno
@@ -310,8 +313,12 @@ def _check_root(path: Path) -> None:
 
 
 def _parsed_lines(path: Path) -> Iterator:
+    with open(path, "rb") as handle:  # closed also when the reader stops early (too many lines)
+        yield from _elements(etree.iterparse(handle, events=("end",), tag=(LINE, ACTION), **_PARSER_OPTIONS))
+
+
+def _elements(events) -> Iterator:
     action = None
-    events = etree.iterparse(str(path), events=("end",), tag=(LINE, ACTION), **_PARSER_OPTIONS)
     for _, element in events:
         parent = element.getparent()
         if element.tag == ACTION:
@@ -398,6 +405,12 @@ def _price_cells(holder, cells: list) -> str:
 def _price_cell(amount: str):
     """A plain decimal as a float, as a workbook gives it (the row parser's fast path); other text as it is."""
     return float(amount) if _PLAIN_DECIMAL.fullmatch(amount) else amount
+
+
+def _price_column(amounts: list[str]) -> list:
+    """:func:`_price_cell` of each, in one comprehension (a call per line costs as much as the rest)."""
+    plain = _PLAIN_DECIMAL.fullmatch
+    return [float(amount) if plain(amount) else amount for amount in amounts]
 
 
 def _item_cells(item, cells: list, names: dict[str, str], seen_fields: set[str]) -> None:
