@@ -26,11 +26,13 @@ import resource
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from lxml import etree
 
 from . import values
+from .catalogue_chunks import LineBlock, Reading, chunk_blocks
 from .errors import unreadable, unsupported
 from .pricelist import (
     BATCH_SIZE,
@@ -128,27 +130,23 @@ def read_catalogue(
     summary = ReadSummary()
     state = RowState(max_price_sek)
     parse = chunk_parser(layout, state, summary, every_row_is_data=True)
-    lines = _lines(path)
-    action = next(lines)
+    seen_fields: set[str] = set()
+    blocks = _line_blocks(path, names, seen_fields)
+    action = next(blocks)
     yield CatalogueInfo(action)
     yield layout
-    seen_fields: set[str] = set()
     actions: dict[int, tuple[str | None, str | None]] = {}
     batch: list[tuple] = []
-    pending: list[tuple] = []  # (cells, line id, base quantity) of lines not yet parsed: parsed CHUNK_ROWS at a time
-    for number, line in enumerate(lines, start=1):
-        if number > max_rows:
-            raise unreadable(f"Katalogen har fler än {max_rows} rader. Dela upp den i flera filer.", max_rows=max_rows)
-        cells, line_id, line_action, base_quantity = _cells(line, names, seen_fields)
-        actions[number] = (line_action, line_id)
-        pending.append((cells, line_id, base_quantity))
-        if len(pending) >= CHUNK_ROWS:
-            batch.extend(_parsed(parse, pending, number - len(pending) + 1))
-            pending = []
+    number = 0
+    for piece in _pieces(blocks, max_rows):  # CHUNK_ROWS lines at a time, as they were always parsed
+        first = number + 1
+        number += len(piece.ids)
+        if action == "Update":  # only an Update's lines carry actions that matter
+            actions.update(zip(range(first, number + 1), zip(piece.actions, piece.ids, strict=True), strict=True))
+        batch.extend(_parsed(parse, piece, first))
         if len(batch) >= BATCH_SIZE:
             yield from _flush(batch, layout, summary)
             batch = []
-    batch.extend(_parsed(parse, pending, len(actions) - len(pending) + 1))
     if batch:
         yield from _flush(batch, layout, summary)
     _refuse_missing_properties(seen_fields, summary, profile)
@@ -158,15 +156,46 @@ def read_catalogue(
     yield summary
 
 
-def _parsed(parse, pending: list[tuple], first: int) -> list[tuple]:
-    """The pending lines (numbered from ``first``) as ParsedRow-ordered tuples with their line ids."""
-    if not pending:
-        return []
-    rows = parse(Chunk([cells for cells, _, _ in pending], streamed=False), first)
-    return [
-        _with_line_id(_checked_quantity(row, base_quantity), line_id)
-        for row, (_, line_id, base_quantity) in zip(rows, pending, strict=True)
-    ]
+def _pieces(blocks: Iterator[LineBlock], max_rows: int) -> Iterator[LineBlock]:
+    """The lines of the blocks again in pieces of CHUNK_ROWS (the last one smaller).
+
+    Batches, and so which error a file with several problems gets first, stay those of reading line by
+    line: a piece is parsed as a whole, and the line after ``max_rows`` is refused once the pieces
+    before it have been taken, whatever the size of the blocks that bring the lines.
+    """
+    pending = LineBlock([], [], [], [])
+    taken = 0
+    for block in blocks:
+        start = 0
+        while start < len(block.ids):
+            end = min(len(block.ids), start + CHUNK_ROWS - len(pending.ids))
+            if taken + end - start > max_rows:
+                raise unreadable(
+                    f"Katalogen har fler än {max_rows} rader. Dela upp den i flera filer.", max_rows=max_rows
+                )
+            for mine, theirs in zip(pending, block, strict=True):
+                mine.extend(theirs[start:end])
+            taken += end - start
+            start = end
+            if len(pending.ids) == CHUNK_ROWS:
+                yield pending
+                pending = LineBlock([], [], [], [])
+    if pending.ids:
+        yield pending
+
+
+def _parsed(parse, piece: LineBlock, first: int) -> list[tuple]:
+    """The piece's lines (numbered from ``first``) as ParsedRow-ordered tuples with their line ids."""
+    rows = parse(Chunk(piece.cells, streamed=False), first)
+    if not _QUANTITIES_OF_ONE.issuperset(piece.quantities):
+        rows = list(map(_checked_quantity, rows, piece.quantities))
+    if not any(map(_PROBLEM_OF, rows)):
+        return rows
+    return list(map(_with_line_id, rows, piece.ids))
+
+
+_QUANTITIES_OF_ONE = frozenset({"", "1"})  # no BaseQuantity, or one unit: nothing for _checked_quantity to do
+_PROBLEM_OF = itemgetter(PROBLEM)
 
 
 def _flush(batch, layout, summary) -> Iterator[RowBatch]:
@@ -188,21 +217,70 @@ def _property_labels(profile: SupplierProfile) -> dict[str, str]:
     return {f: f"AdditionalItemProperty {profile.header_names(f)[0]!r}" for f in PROPERTY_FIELDS}
 
 
-def _lines(path: Path) -> Iterator:
-    """First the catalogue's ActionCode, then each CatalogueLine element; everything else is dropped unread.
+def _line_blocks(path: Path, names: dict[str, str], seen_fields: set[str]) -> Iterator:
+    """First the catalogue's ActionCode, then LineBlocks: every CatalogueLine's cells, in file order.
 
     A document type or entity declaration is refused before parsing (a catalogue has no use for one: it
-    is a billion-laughs or external-entity attempt); lxml then parses without DTD loading, entity
-    substitution or network access, building only one line at a time (the tag filter runs in C).
+    is a billion-laughs or external-entity attempt). The lines are read in chunks where the file allows
+    (:mod:`importers.catalogue_chunks`), and otherwise, or from where it stops allowing it, one element
+    at a time: lxml without DTD loading, entity substitution or network access.
     """
     _refuse_declarations(path)
     _check_root(path)
     try:
-        yield from _parsed_lines(path)
+        done = yield from chunk_blocks(path, _reading(names, seen_fields))
+        if done is not None:
+            yield from _sequential_blocks(path, names, seen_fields, skip=done)
     except etree.XMLSyntaxError as exc:
         raise unreadable(
             f"Filen är ingen giltig XML (rad {exc.lineno}). " + ASK_FOR_CATALOGUE, line=exc.lineno
         ) from None
+
+
+def _reading(names: dict[str, str], seen_fields: set[str]) -> Reading:
+    """What the chunk reader needs to read lines exactly as :func:`_cells` does."""
+    return Reading(
+        parser_options=_PARSER_OPTIONS,
+        cac=CAC,
+        cbc=CBC,
+        line_tag=LINE,
+        action_tag=ACTION,
+        walk=lambda line: _cells(line, names, seen_fields),
+        assign=lambda name, value, cells: _assign_property(name, value, cells, names, seen_fields),
+        field_of=lambda name: _field_of(name, names),
+        indexes=INDEXES,
+        seen_fields=seen_fields,
+        price_cells=_price_column,
+    )
+
+
+def _sequential_blocks(path: Path, names: dict[str, str], seen_fields: set[str], *, skip: int) -> Iterator:
+    """The ActionCode (unless lines were read already: ``skip``), then the lines after the first ``skip``,
+    walked one element at a time, in LineBlocks of CHUNK_ROWS.
+
+    The lines read before a syntax error come before it, as they did when each line was handed on
+    alone: a catalogue with too many lines and an error after them is refused for its size.
+    """
+    lines = _parsed_lines(path)
+    action = next(lines)
+    if not skip:
+        yield action
+    for _ in range(skip):
+        next(lines)
+    block = LineBlock([], [], [], [])
+    try:
+        for line in lines:
+            for column, value in zip(block, _cells(line, names, seen_fields), strict=True):
+                column.append(value)
+            if len(block.ids) == CHUNK_ROWS:
+                yield block
+                block = LineBlock([], [], [], [])
+    except etree.XMLSyntaxError:
+        if block.ids:
+            yield block
+        raise
+    if block.ids:
+        yield block
 
 
 _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
@@ -223,10 +301,11 @@ def _refuse_declarations(path: Path) -> None:
 
 def _check_root(path: Path) -> None:
     try:
-        for _, element in etree.iterparse(str(path), events=("start",), **_PARSER_OPTIONS):
-            if element.tag != ROOT:
-                raise _not_a_catalogue(element.tag)
-            return
+        with open(path, "rb") as handle:  # ours to close: lxml closes a file it opened only when it reads to the end
+            for _, element in etree.iterparse(handle, events=("start",), **_PARSER_OPTIONS):
+                if element.tag != ROOT:
+                    raise _not_a_catalogue(element.tag)
+                return
     except etree.XMLSyntaxError as exc:
         raise unreadable(
             f"Filen är ingen giltig XML (rad {exc.lineno}). " + ASK_FOR_CATALOGUE, line=exc.lineno
@@ -234,8 +313,12 @@ def _check_root(path: Path) -> None:
 
 
 def _parsed_lines(path: Path) -> Iterator:
+    with open(path, "rb") as handle:  # closed also when the reader stops early (too many lines)
+        yield from _elements(etree.iterparse(handle, events=("end",), tag=(LINE, ACTION), **_PARSER_OPTIONS))
+
+
+def _elements(events) -> Iterator:
     action = None
-    events = etree.iterparse(str(path), events=("end",), tag=(LINE, ACTION), **_PARSER_OPTIONS)
     for _, element in events:
         parent = element.getparent()
         if element.tag == ACTION:
@@ -314,10 +397,20 @@ def _price_cells(holder, cells: list) -> str:
     """Fill the price cell from the first Price; its BaseQuantity."""
     for price in holder:
         if price.tag == _A + "Price":
-            amount = _child_text(price, _C + "PriceAmount")
-            cells[3] = float(amount) if _PLAIN_DECIMAL.fullmatch(amount) else amount  # the reader's fast path
+            cells[3] = _price_cell(_child_text(price, _C + "PriceAmount"))
             return _child_text(price, _C + "BaseQuantity")
     return ""
+
+
+def _price_cell(amount: str):
+    """A plain decimal as a float, as a workbook gives it (the row parser's fast path); other text as it is."""
+    return float(amount) if _PLAIN_DECIMAL.fullmatch(amount) else amount
+
+
+def _price_column(amounts: list[str]) -> list:
+    """:func:`_price_cell` of each, in one comprehension (a call per line costs as much as the rest)."""
+    plain = _PLAIN_DECIMAL.fullmatch
+    return [float(amount) if plain(amount) else amount for amount in amounts]
 
 
 def _item_cells(item, cells: list, names: dict[str, str], seen_fields: set[str]) -> None:
@@ -343,12 +436,21 @@ def _property_cell(prop, cells: list, names: dict[str, str], seen_fields: set[st
             name = part.text or ""
         elif part.tag == _VALUE:
             value = part.text or ""
-    field = names.get(name)
-    if field is None:
-        field = names[name] = _property_field(name, names)
+    _assign_property(name, value, cells, names, seen_fields)
+
+
+def _assign_property(name: str, value: str, cells: list, names: dict[str, str], seen_fields: set[str]) -> None:
+    field = _field_of(name, names)
     if field and not cells[INDEXES[field]]:
         cells[INDEXES[field]] = value.strip()
         seen_fields.add(field)
+
+
+def _field_of(name: str, names: dict[str, str]) -> str:
+    field = names.get(name)
+    if field is None:
+        field = names[name] = _property_field(name, names)
+    return field
 
 
 def _property_field(name: str, names: dict[str, str]) -> str:
