@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+import zlib
 from contextlib import contextmanager
 
 from sqlalchemy import func, inspect, select, text
@@ -71,10 +72,17 @@ def database_text(app) -> tuple[str, bytes]:
             for row in db.session.execute(text(f'SELECT * FROM "{table}"')):
                 for value in row:
                     if isinstance(value, bytes | bytearray | memoryview):
-                        blobs.append(bytes(value))
+                        blobs.append(_as_uploaded(bytes(value)))
                     else:
                         texts.append(str(value))
     return "\n".join(texts), b"\n".join(blobs)
+
+
+def _as_uploaded(blob: bytes) -> bytes:
+    """A stored source file is searched as uploaded: a gzip-compressed one (catalog_service.files) is unpacked."""
+    if blob.startswith(b"\x1f\x8b"):
+        return zlib.decompress(blob, wbits=31)
+    return blob
 
 
 def audit_entries(app, action: str) -> list:
