@@ -54,8 +54,8 @@ class ChildReader:
         origin: Path | None = None,
         owned_file: Path | None = None,
     ):
-        """``owned_file``: a file made for this reader (a catalogue's copy without its parties), removed at
-        close; ``origin``: the file the caller named, when the reader reads such a copy of it."""
+        """``owned_file``: a file made beside this reader (a catalogue's copy without its parties, which the
+        import stores), removed at close; ``origin``: the file the caller named, which the reader reads."""
         self.call = (target, args, limits)  # what it reads: a reader started early is used only for the same call
         self.origin, self.owned_file = origin, owned_file
         self.process = subprocess.Popen(

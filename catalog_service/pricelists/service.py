@@ -77,15 +77,16 @@ def import_price_list(
     supplier: str,
     **options,
 ) -> ImportResult:
-    """Import a price list (see :func:`_import_price_list`); a Peppol catalogue is imported from a copy
-    without its header parties, so no contact person of the supplier is ever stored."""
+    """Import a price list (see :func:`_import_price_list`); of a Peppol catalogue a copy without its
+    header parties is stored and hashed, so no contact person of the supplier is ever stored. The
+    reader reads the file as sent (its lines are the copy's, byte for byte) and keeps nothing of the parties."""
     if looks_like_xml(path):
         started = options.get("started")
         if started is not None and started.origin == path and started.owned_file is not None:
-            # started early on its own copy without parties (reading.py), which the reader removes at close
-            return _import_price_list(session, started.owned_file, supplier, catalogue=True, **options)
+            # started early, with its copy without parties (reading.py), which the reader removes at close
+            return _import_price_list(session, started.owned_file, supplier, catalogue=True, read_from=path, **options)
         with without_parties(path) as copy:
-            return _import_price_list(session, copy, supplier, catalogue=True, **options)
+            return _import_price_list(session, copy, supplier, catalogue=True, read_from=path, **options)
     return _import_price_list(session, path, supplier, catalogue=False, **options)
 
 
@@ -101,6 +102,7 @@ def _import_price_list(
     progress: ProgressCallback | None = None,
     limits: ReaderLimits | None = None,
     started: ChildReader | None = None,
+    read_from: Path | None = None,
 ) -> ImportResult:
     """Import a price list as the supplier's new draft, judging every data row.
 
@@ -118,6 +120,9 @@ def _import_price_list(
     starts it before building the app: reading.py). It is used only when it reads exactly
     what this import would read (same file, profiles, limits and price ceiling); otherwise a reader is
     started here as usual. The caller closes it.
+
+    ``read_from``: the file the reader reads when it is not ``path`` (a catalogue is read as sent; its copy
+    without parties, ``path``, is what is stored and hashed).
     """
     limits = limits or ReaderLimits()
     profile = profile_for(supplier)
@@ -137,7 +142,7 @@ def _import_price_list(
         )
     # The reader starts now (unless it was started early) and reads while the file is stored.
     target = read_catalogue if catalogue else read_price_list
-    args = (path, profile, tuple(profiles().values()), max_rows, max_price_sek())
+    args = (read_from or path, profile, tuple(profiles().values()), max_rows, max_price_sek())
     wanted = child_limits(limits)
     changes: dict = {}
     if started is not None and started.call == (target, args, wanted):

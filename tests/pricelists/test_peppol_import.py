@@ -207,3 +207,23 @@ def test_catalogue_upload_over_http_keeps_no_contact_in_any_answer(
     for secret in (CONTACT_NAME, CONTACT_PHONE, CONTACT_EMAIL):
         assert all(secret not in answer for answer in answers)
         assert secret not in texts and secret.encode() not in blobs and secret not in caplog.text
+
+
+def test_an_xml_error_names_the_line_of_the_file_as_sent_and_nothing_is_written(
+    runner, app, samples, sample_contract, tmp_path
+):
+    """The reader reads the file as sent (the stored copy drops the header's parties, and its lines move up)."""
+    rows = data_rows(samples / "rama-prislista-2026.xlsx", load_profiles()["rama"])[:50]
+    path = write_catalogue(rows, tmp_path / "trasig.xml", contact=True)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = next(n for n, line in enumerate(lines) if "<cbc:Name>" in line and n > len(lines) // 2)
+    lines[broken] = lines[broken].replace("</cbc:Name>", "</cbc:Namn>")
+    path.write_text("".join(lines), encoding="utf-8")
+    before = table_counts(app)
+
+    result, _ = _import(runner, path, "rama")
+
+    assert result.exit_code != 0
+    assert f"Filen är ingen giltig XML (rad {broken + 1})" in result.output
+    assert CONTACT_NAME not in result.output
+    assert table_counts(app) == before
