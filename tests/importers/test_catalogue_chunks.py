@@ -74,9 +74,10 @@ def _row_count(messages: list) -> int:
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    """Chunks of a few lines, read in blocks smaller than a line; and what the chunk reader handed on."""
+    """Chunks of a few lines, read and checked in blocks smaller than a line; and what the chunk reader handed on."""
     monkeypatch.setattr(catalogue_chunks, "CHUNK_BYTES", 3000)
     monkeypatch.setattr(catalogue_chunks, "READ_BYTES", 700)
+    monkeypatch.setattr(catalogue_chunks, "CHECK_BYTES", 500)  # libxml2's blocks, in the checker process
     outcome = {}
     real = catalogue_chunks.chunk_blocks
 
@@ -271,3 +272,20 @@ def test_a_line_under_another_prefix_of_the_same_namespace_is_not_passed_over(tm
 
     assert chunked == sequential
     assert _row_count(chunked) == 400
+
+
+@pytest.mark.parametrize("max_rows", [250, 1_000_000], ids=["stopped-by-a-refusal", "read-to-the-end"])
+def test_the_checker_process_has_ended_when_the_reading_does(tmp_path, monkeypatch, small_chunks, max_rows):
+    checkers = []
+    real = catalogue_chunks._Checker.__init__
+
+    def kept(self, *args):
+        real(self, *args)
+        checkers.append(self)
+
+    monkeypatch.setattr(catalogue_chunks._Checker, "__init__", kept)
+    messages = _read(_catalogue(tmp_path), chunks=True, max_rows=max_rows)
+
+    assert len(checkers) == 1 and checkers[0].process.poll() is not None
+    assert checkers[0].process.stdout.closed
+    assert isinstance(messages[-1], tuple) == (max_rows == 250)  # an error, or the summary
