@@ -40,16 +40,11 @@ class SourceFile(db.Model):
 
     def original_bytes(self) -> bytes:
         """The file byte for byte as it was uploaded."""
-        return stored_bytes(self.content, self.content_encoding)
-
-
-def stored_bytes(content: bytes, encoding: str | None) -> bytes:
-    """Stored content as uploaded: decompressed when ``encoding`` says it was compressed."""
-    if encoding is None:
-        return bytes(content)
-    if encoding == GZIP:
-        return zlib.decompress(content, wbits=31)
-    raise ValueError(f"unknown content encoding {encoding!r}")
+        if self.content_encoding is None:
+            return bytes(self.content)
+        if self.content_encoding == GZIP:
+            return zlib.decompress(self.content, wbits=31)
+        raise ValueError(f"unknown content encoding {self.content_encoding!r}")
 
 
 GZIP = "gzip"

@@ -20,7 +20,6 @@ message and error (with its line number) is the sequential reader's.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -34,6 +33,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from lxml import etree
+
+from .isolation import child_environment
 
 CHUNK_BYTES = 4 << 20  # a chunk ends at the first line end after this many bytes (about 3,500 lines)
 READ_BYTES = 8 << 20
@@ -138,7 +139,7 @@ class _Checker:
             [sys.executable, "-m", "importers.catalogue_chunks", str(path), json.dumps(options), str(CHECK_BYTES)],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+            env=child_environment(),
         )
         self.seen = 0
 

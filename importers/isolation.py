@@ -63,11 +63,7 @@ class ChildReader:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env={
-                **os.environ,
-                "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
-                PARENT_VARIABLE: str(os.getpid()),
-            },
+            env=child_environment(),
         )
         self.spool = _Spool(self.process.stdout)  # drains the pipe from now on, so the child never waits for us
         self.timed_out = threading.Event()
@@ -227,8 +223,16 @@ def _receive(process, spool: _Spool, timed_out: threading.Event) -> Iterator:
             )
 
 
-def _die_with_parent(parent: int) -> None:
-    """Have the kernel kill this child when the importing process dies (SIGKILL leaves it no time to)."""
+def child_environment() -> dict[str, str]:
+    """The environment of a Python child of this process: its import path, and its pid for
+    :func:`die_with_parent`."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p), PARENT_VARIABLE: str(os.getpid())}
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this child (started with :func:`child_environment`) when its parent dies:
+    SIGKILL, as the reader's time limit sends, leaves the parent no time to stop it."""
+    parent = int(os.environ.get(PARENT_VARIABLE, os.getppid()))
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -240,7 +244,7 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _child_main() -> None:
-    _die_with_parent(int(os.environ.get(PARENT_VARIABLE, os.getppid())))
+    die_with_parent()
     target, args, memory_bytes = pickle.load(sys.stdin.buffer)
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))

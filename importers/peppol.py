@@ -504,8 +504,9 @@ _FIRST_LINE = re.compile(rb"<(?:[\w.-]+:)?CatalogueLine[\s>]")
 HEADER_BYTES = 1 << 20
 
 
-def copy_for_reading(path: Path) -> Path:
-    """A temporary copy of the catalogue without its header parties (contacts included); the caller removes it."""
+def copy_to_store(path: Path) -> Path:
+    """A temporary copy of the catalogue without its header parties (contacts included), which the import
+    stores and hashes (the reader reads the file as sent); the caller removes it."""
     handle, name = tempfile.mkstemp(suffix=".xml", prefix="katalog-")
     os.close(handle)
     try:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers.errors import ImportFileError, unreadable
-from importers.peppol import CatalogueInfo, LineActions, copy_for_reading
+from importers.peppol import CatalogueInfo, LineActions, copy_to_store
 from importers.pricelist import ARTICLE_NUMBER, BATCH_SIZE, COLOUR, COLOUR_CODE, ReadSummary, RowBatch, SheetLayout
 
 from .models import ImportStatus as Status
@@ -33,7 +33,7 @@ LINE_ACTIONS = ("Add", "Update", "Delete")
 @contextmanager
 def without_parties(path: Path) -> Iterator[Path]:
     """A temporary copy of a catalogue without its header parties (contacts included), removed afterwards."""
-    copy = copy_for_reading(path)
+    copy = copy_to_store(path)
     try:
         yield copy
     finally:

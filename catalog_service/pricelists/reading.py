@@ -17,7 +17,7 @@ from pathlib import Path
 from importers.errors import ImportFileError
 from importers.formats import check_file
 from importers.isolation import ChildLimits, ChildReader
-from importers.peppol import check_catalogue, copy_for_reading, looks_like_xml, read_catalogue
+from importers.peppol import check_catalogue, copy_to_store, looks_like_xml, read_catalogue
 from importers.pricelist import read_price_list
 from importers.profiles import load_profiles
 from importers.workbook import WorkbookLimits
@@ -65,7 +65,7 @@ def _start_catalogue_reader(path: Path, profile, profiles: dict, limits: ReaderL
     args = (path, profile, tuple(profiles.values()), limits.max_rows, max_price)
     reader = ChildReader(read_catalogue, *args, limits=child_limits(limits), origin=path)
     try:
-        reader.owned_file = copy_for_reading(path)
+        reader.owned_file = copy_to_store(path)
     except BaseException:
         reader.close()
         raise
