@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from .isolation import child_environment
+from .isolation import child_environment, die_with_parent
 
 CHUNK_BYTES = 4 << 20  # a chunk ends at the first line end after this many bytes (about 3,500 lines)
 READ_BYTES = 8 << 20
@@ -131,7 +131,8 @@ class _Checker:
     The process reads the file from its first byte, feeds it to a parser without a tree (the sequential
     reader's options: no DTD, entities or network) a block at a time, and writes after each block how
     many bytes it accepted, then ENDED when the document ended well-formed. It writes nothing more after
-    a refusal. It inherits this process's limits (memory); it is killed when the chunks stop.
+    a refusal. It inherits this process's limits (memory); it is killed when the chunks stop, and dies
+    with this process (the reader, which its time limit kills with SIGKILL).
     """
 
     def __init__(self, path: Path, options: dict):
@@ -491,6 +492,7 @@ class _Names:
 
 
 if __name__ == "__main__":
+    die_with_parent()
     try:
         check_document(Path(sys.argv[1]), json.loads(sys.argv[2]), sys.stdout.buffer, int(sys.argv[3]))
     except etree.XMLSyntaxError:

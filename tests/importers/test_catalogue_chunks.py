@@ -289,3 +289,40 @@ def test_the_checker_process_has_ended_when_the_reading_does(tmp_path, monkeypat
     assert len(checkers) == 1 and checkers[0].process.poll() is not None
     assert checkers[0].process.stdout.closed
     assert isinstance(messages[-1], tuple) == (max_rows == 250)  # an error, or the summary
+
+
+def test_the_checker_dies_with_the_reader_that_started_it(tmp_path):
+    """The reader's time limit kills it with SIGKILL: its checker must not go on reading alone."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    fifo = tmp_path / "katalog.xml"
+    os.mkfifo(fifo)  # never written: the checker waits on it for ever
+    starter = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from importers.catalogue_chunks import _Checker\n"
+        "checker = _Checker(Path(sys.argv[1]), {})\n"
+        "print(checker.process.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", starter, str(fifo)], stdout=subprocess.PIPE, text=True) as reader:
+        checker_pid = int(reader.stdout.readline())
+        time.sleep(0.5)  # the checker has started and set its death signal
+        reader.send_signal(signal.SIGKILL)
+    for _ in range(50):
+        if not _alive(checker_pid):
+            break
+        time.sleep(0.1)
+    assert not _alive(checker_pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
